@@ -1,0 +1,111 @@
+/**
+ * Client-side limits shared by every request to one portal from one process, so that hundreds of
+ * parallel resource operations in one provider host queue here instead of tripping DocSpace's
+ * rate limiter (defaults: 1500 requests a minute, 50 concurrent reads, 15 concurrent writes).
+ */
+
+export interface PortalLimits {
+  /** Requests in flight at once, reads and writes together. */
+  maxConcurrentRequests: number;
+  /** Writes (POST/PUT/DELETE) in flight at once. */
+  maxConcurrentWrites: number;
+  /** Requests started in any sliding window of `windowMs`. */
+  requestsPerWindow: number;
+  windowMs: number;
+}
+
+export const DEFAULT_LIMITS: PortalLimits = {
+  maxConcurrentRequests: 50,
+  maxConcurrentWrites: 15,
+  requestsPerWindow: 1500,
+  windowMs: 60_000,
+};
+
+class Semaphore {
+  private active = 0;
+  private readonly waiters: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.active < this.size) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    // Hand the slot straight to the next waiter so no one can barge in between.
+    if (next) next();
+    else this.active--;
+  }
+}
+
+/** Sliding-window rate limit: at most `limit` starts in any `windowMs`. */
+class SlidingWindow {
+  private readonly starts: number[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  constructor(private readonly limit: number, private readonly windowMs: number) {}
+
+  take(): Promise<void> {
+    // Serialise the takers so the window is checked in arrival order.
+    const turn = this.queue.then(() => this.waitForRoom());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async waitForRoom(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.starts.length > 0 && this.starts[0]! <= now - this.windowMs) this.starts.shift();
+      if (this.starts.length < this.limit) {
+        this.starts.push(now);
+        return;
+      }
+      await sleep(this.starts[0]! + this.windowMs - now + 1);
+    }
+  }
+}
+
+export class PortalGate {
+  private readonly all: Semaphore;
+  private readonly writes: Semaphore;
+  private readonly window: SlidingWindow;
+
+  constructor(readonly limits: PortalLimits) {
+    this.all = new Semaphore(limits.maxConcurrentRequests);
+    this.writes = new Semaphore(limits.maxConcurrentWrites);
+    this.window = new SlidingWindow(limits.requestsPerWindow, limits.windowMs);
+  }
+
+  /** Runs `fn` once a slot is free; the slot is released when it settles. */
+  async run<T>(isWrite: boolean, fn: () => Promise<T>): Promise<T> {
+    if (isWrite) await this.writes.acquire();
+    await this.all.acquire();
+    try {
+      await this.window.take();
+      return await fn();
+    } finally {
+      this.all.release();
+      if (isWrite) this.writes.release();
+    }
+  }
+}
+
+const gates = new Map<string, PortalGate>();
+
+/** One gate per portal origin and limits, per process. */
+export function gateFor(origin: string, limits: PortalLimits): PortalGate {
+  const key = `${origin}|${limits.maxConcurrentRequests}|${limits.maxConcurrentWrites}|${limits.requestsPerWindow}|${limits.windowMs}`;
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new PortalGate(limits);
+    gates.set(key, gate);
+  }
+  return gate;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,271 @@
+/**
+ * HTTP to one DocSpace portal: the envelope, error mapping, retries, timeouts, redirects and the
+ * shared per-portal limits. This is the only module that sends the API key anywhere, and it sends
+ * it only to the configured portal origin.
+ *
+ * Retries are a small loop rather than undici's RetryAgent: that handler has no jitter, does not
+ * read X-RateLimit-Reset, and would hold a concurrency slot while it sleeps; here the slot is
+ * released during the wait so throttled calls do not starve the rest.
+ */
+import { Agent, request, errors as undiciErrors } from "undici";
+import type { Dispatcher } from "undici";
+import { adviceFor, DocSpaceError, type DocSpaceErrorKind } from "./errors";
+import { gateFor, sleep, type PortalGate } from "./limiter";
+import { errorEnvelopeSchema, successEnvelopeSchema, validationProblemSchema } from "./schemas";
+import type { PortalSettings } from "./settings";
+
+/** Which failures a call may be retried on. */
+export type RetryPolicy =
+  /** Reads and idempotent writes: 429, 5xx, network errors and timeouts. */
+  | "idempotent"
+  /** Non-idempotent starts: only 429, which DocSpace answers before running anything. */
+  | "only-throttled";
+
+export interface ApiCall {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path under /api/2.0/, built from fixed segments and validated ids only. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  retry: RetryPolicy;
+  /** Human description of the call for error messages, e.g. "start the removal of user <id>". */
+  what: string;
+}
+
+export interface ApiResult {
+  /** The envelope's `response`, or undefined when DocSpace returned none. */
+  response: unknown;
+  count?: number;
+  total?: number;
+}
+
+let sharedAgent: Agent | undefined;
+function agent(): Agent {
+  // One keep-alive pool per process; created lazily so nothing here is captured by serialization.
+  sharedAgent ??= new Agent({ connections: 64, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+  return sharedAgent;
+}
+
+const MAX_REDIRECTS = 3;
+const BASE_DELAY_MS = 500;
+
+export class Transport {
+  private readonly gate: PortalGate;
+
+  constructor(private readonly settings: PortalSettings) {
+    this.gate = gateFor(settings.origin, settings.limits);
+  }
+
+  get origin(): string {
+    return this.settings.origin;
+  }
+
+  async call(spec: ApiCall): Promise<ApiResult> {
+    const operation = `${spec.method} api/2.0/${spec.path}`;
+    for (let attempt = 0; ; attempt++) {
+      let failure: DocSpaceError;
+      try {
+        return await this.gate.run(spec.method !== "GET", () => this.once(spec, operation));
+      } catch (e) {
+        if (!(e instanceof DocSpaceError)) throw e;
+        failure = e;
+      }
+      const retryable =
+        failure.kind === "rate-limited" ||
+        (spec.retry === "idempotent" && (failure.kind === "server" || failure.kind === "network" || failure.kind === "timeout"));
+      if (!retryable || attempt >= this.settings.maxRetries) throw failure;
+      const delay = this.delayBefore(attempt, failure);
+      if (delay === undefined) throw failure;
+      await sleep(delay);
+    }
+  }
+
+  /** Capped, jittered exponential backoff, or the server's own wait when it gave one. */
+  private delayBefore(attempt: number, failure: DocSpaceError): number | undefined {
+    const cap = this.settings.maxRetryDelayMs;
+    if (failure.retryAfterSeconds !== undefined) {
+      const wanted = failure.retryAfterSeconds * 1000;
+      if (wanted > cap) return undefined; // longer than we are willing to wait: hand it back
+      return wanted + Math.random() * Math.min(1000, wanted * 0.2 + 50);
+    }
+    const exp = Math.min(cap, BASE_DELAY_MS * 2 ** attempt);
+    return exp / 2 + Math.random() * (exp / 2);
+  }
+
+  private async once(spec: ApiCall, operation: string): Promise<ApiResult> {
+    let url = new URL(`/api/2.0/${spec.path}`, this.settings.origin);
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    for (let hop = 0; ; hop++) {
+      const res = await this.send(spec, url, operation);
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        const location = headerValue(res.headers, "location");
+        await res.body.dump();
+        const next = location ? new URL(location, url) : undefined;
+        if (!next || next.origin !== this.settings.origin) {
+          // The key is never sent to another origin: stop here and say where the portal points.
+          throw new DocSpaceError(
+            "configuration",
+            `DocSpace at ${this.settings.origin} redirected ${spec.what} to ${next ? next.origin : "an unknown location"}; ` +
+              `the API key is only sent to the configured portal. If the portal has moved, set docspace:url to its new address.`,
+            { operation, httpStatus: res.statusCode },
+          );
+        }
+        if (spec.method !== "GET" || hop >= MAX_REDIRECTS) {
+          throw new DocSpaceError("unexpected-response", `DocSpace redirected ${spec.what} (${operation}) to ${next.pathname}; ${adviceFor("unexpected-response")}`, {
+            operation,
+            httpStatus: res.statusCode,
+          });
+        }
+        url = next;
+        continue;
+      }
+      return interpret(spec, operation, res.statusCode, res.headers, await readText(res, spec, operation));
+    }
+  }
+
+  private async send(spec: ApiCall, url: URL, operation: string): Promise<Dispatcher.ResponseData> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      authorization: `Bearer ${this.settings.apiKey}`,
+    };
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(spec.body);
+    }
+    try {
+      return await request(url, {
+        method: spec.method,
+        headers,
+        body,
+        dispatcher: agent(),
+        headersTimeout: this.settings.requestTimeoutMs,
+        bodyTimeout: this.settings.requestTimeoutMs,
+        signal: AbortSignal.timeout(this.settings.requestTimeoutMs + 1000),
+      });
+    } catch (e) {
+      throw transportFailure(e, spec, operation, this.settings.requestTimeoutMs);
+    }
+  }
+}
+
+async function readText(res: Dispatcher.ResponseData, spec: ApiCall, operation: string): Promise<string> {
+  try {
+    return await res.body.text();
+  } catch (e) {
+    throw transportFailure(e, spec, operation, 0);
+  }
+}
+
+function transportFailure(e: unknown, spec: ApiCall, operation: string, timeoutMs: number): DocSpaceError {
+  const err = e as { name?: string; code?: string; message?: string };
+  const isTimeout =
+    e instanceof undiciErrors.HeadersTimeoutError ||
+    e instanceof undiciErrors.BodyTimeoutError ||
+    e instanceof undiciErrors.ConnectTimeoutError ||
+    err.name === "TimeoutError" ||
+    err.name === "AbortError";
+  if (isTimeout) {
+    return new DocSpaceError(
+      "timeout",
+      `DocSpace did not answer ${spec.what} (${operation}) within ${Math.round(timeoutMs / 1000)} s. ${adviceFor("timeout")}`,
+      { operation },
+    );
+  }
+  const code = err.code ?? err.name ?? "error";
+  return new DocSpaceError(
+    "network",
+    `Could not reach DocSpace to ${spec.what} (${operation}): ${code}. ${adviceFor("network")}`,
+    { operation },
+  );
+}
+
+function headerValue(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Seconds to wait from Retry-After (seconds or HTTP date) or X-RateLimit-Reset (seconds or epoch). */
+export function retryAfterSeconds(headers: Dispatcher.ResponseData["headers"], now = Date.now()): number | undefined {
+  const ra = headerValue(headers, "retry-after");
+  if (ra !== undefined) {
+    const n = Number(ra);
+    if (Number.isFinite(n) && n >= 0) return n;
+    const date = Date.parse(ra);
+    if (!Number.isNaN(date)) return Math.max(0, (date - now) / 1000);
+  }
+  const reset = headerValue(headers, "x-ratelimit-reset");
+  if (reset !== undefined) {
+    const n = Number(reset);
+    if (Number.isFinite(n) && n >= 0) return n > 1e9 ? Math.max(0, n - now / 1000) : n;
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function interpret(
+  spec: ApiCall,
+  operation: string,
+  status: number,
+  headers: Dispatcher.ResponseData["headers"],
+  text: string,
+): ApiResult {
+  const json = parseJson(text);
+  const errorBody = errorEnvelopeSchema.safeParse(json);
+  const serverMessage = errorBody.success ? errorBody.data.error.message ?? undefined : undefined;
+
+  if (status >= 200 && status < 300) {
+    const env = successEnvelopeSchema.safeParse(json);
+    if (!env.success) {
+      throw new DocSpaceError(
+        "unexpected-response",
+        `DocSpace answered ${spec.what} (${operation}) with HTTP ${status} but the body is not a DocSpace API envelope. ${adviceFor("unexpected-response")}`,
+        { operation, httpStatus: status },
+      );
+    }
+    return { response: env.data.response, count: env.data.count, total: env.data.total };
+  }
+
+  const fail = (kind: DocSpaceErrorKind, extra?: { retryAfterSeconds?: number }): never => {
+    const answered = serverMessage ? `HTTP ${status} "${serverMessage}"` : `HTTP ${status}${text.trim() === "" ? " with an empty body" : ""}`;
+    throw new DocSpaceError(kind, `Could not ${spec.what} (${operation}): DocSpace answered ${answered}. ${adviceFor(kind)}`, {
+      operation,
+      httpStatus: status,
+      serverMessage,
+      retryAfterSeconds: extra?.retryAfterSeconds,
+    });
+  };
+
+  if (status === 401) return fail("authentication");
+  if (status === 403) return fail("forbidden");
+  if (status === 404) return fail("not-found");
+  if (status === 429) return fail("rate-limited", { retryAfterSeconds: retryAfterSeconds(headers) });
+  if (status === 400) {
+    // Model validation arrives inside the success wrapper: {"response": ValidationProblemDetails, "status": 1}.
+    const env = successEnvelopeSchema.safeParse(json);
+    if (!errorBody.success && env.success && env.data.response !== undefined) {
+      const problem = validationProblemSchema.safeParse(env.data.response);
+      const fields = problem.success && problem.data.errors ? Object.entries(problem.data.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
+      throw new DocSpaceError(
+        "validation",
+        `Could not ${spec.what} (${operation}): DocSpace rejected the request fields${fields ? ` (${fields})` : ""}. ${adviceFor("validation")}`,
+        { operation, httpStatus: status, serverMessage: fields || undefined },
+      );
+    }
+    if (serverMessage && /not found/i.test(serverMessage)) return fail("not-found");
+    return fail("precondition");
+  }
+  if (status === 402) return fail("precondition");
+  if (status >= 500) return fail("server");
+  return fail("unexpected-response");
+}

@@ -1,0 +1,423 @@
+/**
+ * The simulated portal's state and rules, with no HTTP in it: users, API keys, and the remove /
+ * reassign task queue, following ../shared/docspace-api.md. The HTTP layer (server.ts) maps
+ * each `SimFailure` to the exact status and body DocSpace would send.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+
+export const LOST_USER_ID = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
+
+const seedUserSchema = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  type: z.enum(["Owner", "DocSpaceAdmin", "RoomAdmin", "User", "Guest"]),
+  status: z.number().int().optional(),
+  ldap: z.boolean().optional(),
+  ownsRooms: z.boolean().optional(),
+  apiKeys: z.array(z.object({ name: z.string(), key: z.string(), permissions: z.array(z.string()) })).optional(),
+});
+export const seedSchema = z.object({
+  tenantId: z.number().int(),
+  portalName: z.string().optional(),
+  users: z.array(seedUserSchema),
+});
+export type Seed = z.infer<typeof seedSchema>;
+export type SeedUser = z.infer<typeof seedUserSchema>;
+
+export interface SimUser {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  userName: string;
+  type: SeedUser["type"];
+  status: number;
+  ldap: boolean;
+  ownsRooms: boolean;
+  removed: boolean;
+  terminatedAt?: Date;
+  registeredAt: Date;
+}
+
+export interface SimApiKey {
+  key: string;
+  userId: string;
+  permissions: string[];
+  revoked: boolean;
+}
+
+export type TaskKind = "remove" | "reassign";
+
+export interface SimTask {
+  kind: TaskKind;
+  id: string;
+  userId: string;
+  toUserId?: string;
+  deleteProfile: boolean;
+  callerId: string;
+  startedAt: number;
+  durationMs: number;
+  status: number;
+  percentage: number;
+  error: string;
+  modifiedAt: number;
+  /** Set when this run is rigged to fail with this message. */
+  failWith?: string;
+  /** remove/terminate hides the task, but the job goes on (contract 7.3). */
+  hidden: boolean;
+  /** Serial number across the portal's life: lets tests count starts. */
+  serial: number;
+}
+
+/** A refusal, mapped by the HTTP layer to DocSpace's exact answer. */
+export class SimFailure extends Error {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+    /** envelope: JSON error body; empty: no body (auth pipeline, 429); plain: bare 404; validation: ValidationProblemDetails in the success wrapper. */
+    readonly body: "envelope" | "empty" | "plain" | "validation" = "envelope",
+    readonly exceptionType = "System.ArgumentException",
+  ) {
+    super(message);
+  }
+}
+
+const accessDenied = (): SimFailure => new SimFailure(403, "Access denied", "envelope", "System.Security.SecurityException");
+
+export interface PortalOptions {
+  /** Task duration in ms, fixed or a [min, max] range. */
+  taskDurationMs?: number | [number, number];
+  /** How long a finished task stays readable (DocSpace: 60 s unmodified, swept every 10 s). */
+  taskExpiryMs?: number;
+}
+
+export interface TaskDto {
+  id: string;
+  error: string;
+  percentage: number;
+  isCompleted: boolean;
+  status: number;
+}
+
+export class Portal {
+  readonly tenantId: number;
+  readonly users = new Map<string, SimUser>();
+  readonly keys = new Map<string, SimApiKey>();
+  /** Tasks by `${kind}:${userId}`. */
+  readonly tasks = new Map<string, SimTask>();
+  /** Every task ever started, in order (tests assert "exactly once" from this). */
+  readonly startedTasks: SimTask[] = [];
+  /** Users whose next task fails with the given message. */
+  readonly failNext = new Map<string, string>();
+  /** Deletion-instruction emails sent, in order. */
+  readonly selfDeleteEmails: Array<{ userId: string; email: string; at: number }> = [];
+  /** Status changes applied, in order. */
+  readonly statusChanges: Array<{ userIds: string[]; status: number; callerId: string; at: number }> = [];
+  options: Required<PortalOptions>;
+
+  constructor(seed: Seed, options: PortalOptions = {}) {
+    this.tenantId = seed.tenantId;
+    this.options = { taskDurationMs: options.taskDurationMs ?? [2000, 5000], taskExpiryMs: options.taskExpiryMs ?? 60_000 };
+    const registeredAt = new Date("2025-03-01T09:00:00Z");
+    for (const u of seed.users) {
+      const id = u.id.toLowerCase();
+      this.users.set(id, {
+        id,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        email: u.email,
+        userName: u.email.split("@")[0]!,
+        type: u.type,
+        status: u.status ?? 1,
+        ldap: u.ldap ?? false,
+        ownsRooms: u.ownsRooms ?? false,
+        removed: false,
+        terminatedAt: u.status === 2 ? new Date("2026-10-01T12:00:00Z") : undefined,
+        registeredAt,
+      });
+      for (const k of u.apiKeys ?? []) this.keys.set(k.key, { key: k.key, userId: id, permissions: k.permissions, revoked: false });
+    }
+  }
+
+  // ---- seeding helpers for tests and the benchmark ------------------------------------------
+
+  addUser(partial: Partial<SimUser> & { email: string }): SimUser {
+    const id = (partial.id ?? randomUUID()).toLowerCase();
+    const [first = "User", last = "Generated"] = partial.email.split("@")[0]!.split(".");
+    const user: SimUser = {
+      id,
+      firstName: partial.firstName ?? capitalise(first),
+      lastName: partial.lastName ?? capitalise(last),
+      email: partial.email,
+      userName: partial.userName ?? partial.email.split("@")[0]!,
+      type: partial.type ?? "User",
+      status: partial.status ?? 1,
+      ldap: partial.ldap ?? false,
+      ownsRooms: partial.ownsRooms ?? false,
+      removed: false,
+      registeredAt: new Date(),
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  addApiKey(userId: string, key: string, permissions: string[] = ["*"]): void {
+    this.keys.set(key, { key, userId: userId.toLowerCase(), permissions, revoked: false });
+  }
+
+  userByEmail(email: string): SimUser | undefined {
+    const wanted = email.toLowerCase();
+    for (const u of this.users.values()) if (!u.removed && u.email.toLowerCase() === wanted) return u;
+    return undefined;
+  }
+
+  liveUser(id: string): SimUser | undefined {
+    const u = this.users.get(id.toLowerCase());
+    return u && !u.removed ? u : undefined;
+  }
+
+  // ---- roles (contract section 5) ----------------------------------------------------------
+
+  isDocSpaceAdmin(u: SimUser): boolean {
+    return u.type === "Owner" || u.type === "DocSpaceAdmin";
+  }
+
+  isTerminated(u: SimUser): boolean {
+    return (u.status & 2) !== 0;
+  }
+
+  canView(caller: SimUser, target: SimUser): boolean {
+    if (caller.id === target.id || this.isDocSpaceAdmin(caller)) return true;
+    return caller.type === "RoomAdmin" && target.type !== "Guest";
+  }
+
+  // ---- the task queue (contract section 6) -------------------------------------------------
+
+  /** Brings every task up to `now`: progress, completion and its effects, expiry. */
+  advance(now = Date.now()): void {
+    for (const [key, t] of this.tasks) {
+      if (t.status === 1) {
+        const elapsed = now - t.startedAt;
+        if (elapsed >= t.durationMs) this.finish(t, t.startedAt + t.durationMs);
+        else {
+          const pct = Math.min(99, Math.floor((elapsed / t.durationMs) * 100));
+          if (pct !== t.percentage) {
+            t.percentage = pct;
+            t.modifiedAt = now;
+          }
+        }
+      }
+      if (t.status !== 1 && now - t.modifiedAt > this.options.taskExpiryMs) this.tasks.delete(key);
+    }
+  }
+
+  private finish(t: SimTask, at: number): void {
+    t.modifiedAt = at;
+    // A publish after remove/terminate puts the task back into progress (contract 7.3).
+    t.hidden = false;
+    if (t.failWith !== undefined) {
+      t.status = 4;
+      t.error = t.failWith;
+      return;
+    }
+    t.status = 2;
+    t.percentage = 100;
+    if (t.deleteProfile || t.kind === "remove") {
+      const u = this.users.get(t.userId);
+      if (u) u.removed = true;
+      for (const [k, key] of this.keys) if (key.userId === t.userId) this.keys.delete(k);
+    }
+  }
+
+  private duration(): number {
+    const d = this.options.taskDurationMs;
+    if (typeof d === "number") return d;
+    return Math.round(d[0] + Math.random() * (d[1] - d[0]));
+  }
+
+  private startTask(kind: TaskKind, caller: SimUser, userId: string, toUserId: string | undefined, deleteProfile: boolean): SimTask {
+    const key = `${kind}:${userId}`;
+    const existing = this.tasks.get(key);
+    // Dedupe: an unfinished task is returned as it is; a finished one is dropped.
+    if (existing && existing.status < 2) {
+      existing.hidden = false;
+      return existing;
+    }
+    const now = Date.now();
+    const failWith = this.failNext.get(userId);
+    if (failWith !== undefined) this.failNext.delete(userId);
+    const task: SimTask = {
+      kind,
+      id: `${this.tenantId}_${userId}_${kind === "remove" ? "RemoveProgressItem" : "ReassignProgressItem"}`,
+      userId,
+      toUserId,
+      deleteProfile,
+      callerId: caller.id,
+      startedAt: now,
+      durationMs: this.duration(),
+      status: 1,
+      percentage: 0,
+      error: "",
+      modifiedAt: now,
+      failWith,
+      hidden: false,
+      serial: this.startedTasks.length + 1,
+    };
+    this.tasks.set(key, task);
+    this.startedTasks.push(task);
+    return task;
+  }
+
+  static dto(t: SimTask): TaskDto {
+    return { id: t.id, error: t.error, percentage: t.percentage, isCompleted: t.status >= 2, status: t.status };
+  }
+
+  visibleTask(kind: TaskKind, userId: string): SimTask | undefined {
+    const t = this.tasks.get(`${kind}:${userId.toLowerCase()}`);
+    return t && !t.hidden ? t : undefined;
+  }
+
+  // ---- endpoint rules (contract section 7) -------------------------------------------------
+
+  requireEditUser(caller: SimUser): void {
+    if (!this.isDocSpaceAdmin(caller)) throw accessDenied();
+  }
+
+  /** 7.1 POST people/remove/start */
+  startRemove(caller: SimUser, userId: string): SimTask {
+    this.requireEditUser(caller);
+    const target = this.liveUser(userId);
+    if (!target) throw new SimFailure(400, `User with id = ${userId} not found`);
+    if (target.type === "Owner" || target.id === caller.id || !this.isTerminated(target)) {
+      throw new SimFailure(400, `Can not delete user with id = ${userId}`);
+    }
+    if (target.type === "DocSpaceAdmin" && caller.type !== "Owner") throw accessDenied();
+    return this.startTask("remove", caller, target.id, undefined, true);
+  }
+
+  /** 7.2 / 7.5 progress */
+  progress(caller: SimUser, kind: TaskKind, userId: string): SimTask | undefined {
+    this.requireEditUser(caller);
+    if (kind === "reassign") {
+      const target = this.liveUser(userId);
+      if (target && target.type === "DocSpaceAdmin" && caller.type !== "Owner") throw accessDenied();
+    }
+    return this.visibleTask(kind, userId);
+  }
+
+  /** 7.3 PUT people/remove/terminate: hides the task; the deletion goes on. */
+  terminateRemove(caller: SimUser, userId: string): void {
+    this.requireEditUser(caller);
+    const t = this.tasks.get(`remove:${userId.toLowerCase()}`);
+    if (t && t.status === 1) t.hidden = true;
+    else if (t) this.tasks.delete(`remove:${userId.toLowerCase()}`);
+  }
+
+  /** 7.4 POST people/reassign/start */
+  startReassign(caller: SimUser, fromUserId: string, toUserId: string, deleteProfile: boolean): SimTask {
+    this.requireEditUser(caller);
+    const to = this.liveUser(toUserId);
+    if (!to || to.id === LOST_USER_ID || !(to.type === "RoomAdmin" || this.isDocSpaceAdmin(to)) || this.isTerminated(to)) {
+      throw new SimFailure(400, `Can not reassign data to user with id = ${to ? to.id : LOST_USER_ID}`);
+    }
+    const from = this.liveUser(fromUserId);
+    const refuseFrom = (): SimFailure => new SimFailure(400, `Can not reassign data from user with id = ${from ? from.id : LOST_USER_ID}`);
+    if (!from || from.type === "Owner" || from.id === caller.id || !this.isTerminated(from)) throw refuseFrom();
+    if (from.type === "DocSpaceAdmin" && caller.type !== "Owner") throw refuseFrom();
+    return this.startTask("reassign", caller, from.id, to.id, deleteProfile);
+  }
+
+  /** 7.6 PUT people/reassign/terminate: really cancels. */
+  terminateReassign(caller: SimUser, userId: string): SimTask | undefined {
+    this.progress(caller, "reassign", userId);
+    const t = this.tasks.get(`reassign:${userId.toLowerCase()}`);
+    if (!t) return undefined;
+    if (t.status === 1) {
+      t.status = 3;
+      t.modifiedAt = Date.now();
+    }
+    return t;
+  }
+
+  /** 7.7 GET people/reassign/necessary */
+  reassignNecessary(caller: SimUser, userId: string, type: string): boolean {
+    const adminTarget = type === "DocSpaceAdmin" || type === "3";
+    if (!this.isDocSpaceAdmin(caller) && !(caller.type === "RoomAdmin" && ["User", "Guest", "4", "2"].includes(type))) throw accessDenied();
+    if (adminTarget && caller.type !== "Owner") throw accessDenied();
+    const u = this.liveUser(userId);
+    return u?.ownsRooms ?? false;
+  }
+
+  /** 7.8 PUT people/self/delete */
+  sendSelfDelete(caller: SimUser): string {
+    if (caller.type === "Owner" || caller.ldap) throw accessDenied();
+    this.selfDeleteEmails.push({ userId: caller.id, email: caller.email, at: Date.now() });
+    return `Instructions to disable your profile has been sent to <b>${caller.email}</b> email address`;
+  }
+
+  /** 7.9 PUT people/status/{status}: all or nothing. */
+  setStatus(caller: SimUser, status: number, userIds: string[]): SimUser[] {
+    this.requireEditUser(caller);
+    const targets = userIds.map((id) => {
+      const u = this.liveUser(id);
+      if (!u || u.id === LOST_USER_ID || u.ldap || u.type === "Owner" || u.id === caller.id) throw accessDenied();
+      if (u.type === "DocSpaceAdmin" && caller.type !== "Owner") throw accessDenied();
+      return u;
+    });
+    for (const u of targets) {
+      u.status = status;
+      u.terminatedAt = status === 2 ? u.terminatedAt ?? new Date() : undefined;
+    }
+    this.statusChanges.push({ userIds: targets.map((u) => u.id), status, callerId: caller.id, at: Date.now() });
+    return targets;
+  }
+
+  /** 7.10 DELETE people/{userid} */
+  deleteProfile(caller: SimUser, idOrName: string): SimUser {
+    if (!this.isDocSpaceAdmin(caller)) throw accessDenied();
+    const u = this.liveUser(idOrName) ?? [...this.users.values()].find((x) => !x.removed && x.userName === idOrName);
+    if (!u) throw new SimFailure(404, "The user could not be found", "envelope", "System.Collections.Generic.KeyNotFoundException");
+    if (u.ldap) throw accessDenied();
+    if (!this.isTerminated(u)) throw new SimFailure(403, "The user is not suspended", "envelope", "System.InvalidOperationException");
+    if (u.type === "DocSpaceAdmin" && caller.type !== "Owner") throw accessDenied();
+    const reassign = this.tasks.get(`reassign:${u.id}`);
+    if (reassign && reassign.status < 2) throw new SimFailure(500, `Data reassign process for ${u.firstName} ${u.lastName} is not complete.`, "envelope", "System.Exception");
+    u.removed = true;
+    return u;
+  }
+
+  /** 7.15 filter: lower-cased substring match, terms ANDed (ORed with a separator). */
+  filter(caller: SimUser, q: { filterValue?: string; filterSeparator?: string; employeeStatus?: number }): SimUser[] {
+    if (!(this.isDocSpaceAdmin(caller) || caller.type === "RoomAdmin")) throw accessDenied();
+    const value = (q.filterValue ?? "").toLowerCase().trim();
+    const terms = value === "" ? [] : q.filterSeparator ? value.split(q.filterSeparator).filter(Boolean) : value.split(/\s+/);
+    const matches = (u: SimUser, term: string): boolean => [u.firstName, u.lastName, u.email].some((f) => f.toLowerCase().includes(term));
+    return [...this.users.values()].filter((u) => {
+      if (u.removed) return false;
+      if (q.employeeStatus !== undefined && q.employeeStatus !== 7 && (u.status & q.employeeStatus) === 0) return false;
+      if (terms.length === 0) return true;
+      return q.filterSeparator ? terms.some((t) => matches(u, t)) : terms.every((t) => matches(u, t));
+    });
+  }
+
+  /** The keys' rule (contract 3): acts as its creator; a disabled creator gets 401. */
+  authenticate(key: string): SimUser | undefined {
+    const k = this.keys.get(key);
+    if (!k || k.revoked) return undefined;
+    const u = this.liveUser(k.userId);
+    if (!u || (u.status & 1) === 0) return undefined;
+    return u;
+  }
+
+  revokeKey(key: string): void {
+    const k = this.keys.get(key);
+    if (k) k.revoked = true;
+  }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
