@@ -86,3 +86,17 @@ export function statusName(status: number): string {
   if (status & EmployeeStatus.Active) return "active";
   return `status ${status}`;
 }
+
+/** An email address as DocSpace accounts use it: trimmed and lower-cased. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: "must be an email address such as jane.doe@example.com" }));
+
+/** Someone named by email or by GUID (as `transferTo` allows). */
+export function accountRefKind(value: string): "email" | "id" | undefined {
+  if (GUID_PATTERN.test(value.trim())) return "id";
+  if (emailSchema.safeParse(value).success) return "email";
+  return undefined;
+}

@@ -1,0 +1,66 @@
+/**
+ * The offboarding program: one UserRemoval per entry of the offboarding file, named after the
+ * account (never its position), and stack outputs for the audit trail.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { isAbsolute, join } from "node:path";
+import { loadOffboardingFile, type Removal } from "../offboarding/parse";
+import { UserRemoval } from "../resources/user-removal";
+
+export interface OffboardingProgramOptions {
+  /** The offboarding file; default: docspace:offboardingFile, else offboarding.yaml in the project directory. */
+  file?: string;
+  /** Directory a relative `file` is resolved from; default the program's working directory (the project). */
+  baseDir?: string;
+}
+
+export interface AccountOutcome {
+  status: pulumi.Output<string>;
+  taskId: pulumi.Output<string>;
+  startedAt: pulumi.Output<string>;
+  completedAt: pulumi.Output<string | undefined>;
+  mode: pulumi.Output<string>;
+}
+
+export interface OffboardingOutputs {
+  offboardingFile: string;
+  accounts: Record<string, AccountOutcome>;
+  totals: pulumi.Output<Record<string, number>>;
+  removals: UserRemoval[];
+}
+
+/** The logical name: the account itself, so reordering or inserting entries changes nothing. */
+export function logicalName(r: Pick<Removal, "email" | "id">): string {
+  return r.email ?? r.id!;
+}
+
+export function defineOffboarding(options: OffboardingProgramOptions = {}): OffboardingOutputs {
+  const config = new pulumi.Config("docspace");
+  const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
+  const path = isAbsolute(file) ? file : join(options.baseDir ?? process.cwd(), file);
+  const parsed = loadOffboardingFile(path);
+
+  const removals = parsed.removals.map(
+    (r) =>
+      new UserRemoval(logicalName(r), {
+        email: r.email,
+        userId: r.id,
+        transferTo: r.transferTo,
+        allowAdmin: r.allowAdmin || undefined,
+        reason: r.reason,
+        timeoutSeconds: r.timeoutSeconds,
+      }),
+  );
+
+  const accounts: Record<string, AccountOutcome> = {};
+  parsed.removals.forEach((r, i) => {
+    const res = removals[i]!;
+    accounts[logicalName(r)] = { status: res.status, taskId: res.taskId, startedAt: res.startedAt, completedAt: res.completedAt, mode: res.mode };
+  });
+  const totals = pulumi.all(removals.map((r) => r.status)).apply((statuses) => {
+    const out: Record<string, number> = { total: statuses.length };
+    for (const s of statuses) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;
+    return out;
+  });
+  return { offboardingFile: file, accounts, totals, removals };
+}

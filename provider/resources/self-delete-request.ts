@@ -1,0 +1,35 @@
+/**
+ * SelfDeleteRequest: asks DocSpace to email deletion instructions to the key's own account.
+ * As with UserRemoval, the serialized provider is only shims.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as Impl from "./self-delete-impl";
+
+type Props = Record<string, unknown>;
+
+const impl = (): typeof Impl => require("pulumi-docspace/dist/provider/resources/self-delete-impl.js");
+
+export const selfDeleteRequestProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req) => impl().configure(req),
+  check: (olds: Props, news: Props) => impl().check(olds, news),
+  diff: (id: string, olds: Props, news: Props) => impl().diff(id, olds, news),
+  create: (inputs: Props) => impl().create(inputs),
+  read: (id: string, props: Props) => impl().read(id, props),
+  delete: () => impl().remove(),
+};
+
+export interface SelfDeleteRequestArgs {
+  /** Any text; changing it sends the instructions again. */
+  trigger?: pulumi.Input<string>;
+}
+
+export class SelfDeleteRequest extends pulumi.dynamic.Resource {
+  public readonly userId!: pulumi.Output<string>;
+  public readonly email!: pulumi.Output<string>;
+  public readonly sentAt!: pulumi.Output<string>;
+  public readonly message!: pulumi.Output<string>;
+
+  constructor(name: string, args: SelfDeleteRequestArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    super(selfDeleteRequestProvider, name, { ...args, userId: undefined, email: undefined, sentAt: undefined, message: undefined }, opts, "docspace", "SelfDeleteRequest");
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The UserRemoval resource. Its provider is serialized into every resource's state, so it is
+ * kept to one-line shims that load the implementation by package name inside the provider host.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as Impl from "./user-removal-impl";
+
+type Props = Record<string, unknown>;
+
+/** Loaded in the host at call time (never captured): see ../shared/pulumi-notes.md. */
+const impl = (): typeof Impl => require("pulumi-docspace/dist/provider/resources/user-removal-impl.js");
+
+export const userRemovalProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req) => impl().configure(req),
+  check: (olds: Props, news: Props) => impl().check(olds, news),
+  diff: (id: string, olds: Props, news: Props) => impl().diff(id, olds, news),
+  create: (inputs: Props) => impl().create(inputs),
+  read: (id: string, props: Props) => impl().read(id, props),
+  update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
+  delete: (id: string, props: Props) => impl().remove(id, props),
+};
+
+export interface UserRemovalArgs {
+  /** The account's email (give this or `userId`). */
+  email?: pulumi.Input<string>;
+  /** The account's id, a GUID (give this or `email`). */
+  userId?: pulumi.Input<string>;
+  /** Email or id of an active room admin or DocSpace admin who receives the account's rooms and shared files. */
+  transferTo?: pulumi.Input<string>;
+  /** Must be true to remove a DocSpace admin (which also needs the portal owner's key). */
+  allowAdmin?: pulumi.Input<boolean>;
+  /** Free text kept in the state for audit, e.g. a ticket number. */
+  reason?: pulumi.Input<string>;
+  /** How long `pulumi up` follows the removal before leaving it to the next run. Default 600. */
+  timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Removes one DocSpace account and its data. Irreversible once created. */
+export class UserRemoval extends pulumi.dynamic.Resource {
+  public readonly userId!: pulumi.Output<string>;
+  public readonly email!: pulumi.Output<string>;
+  public readonly displayName!: pulumi.Output<string>;
+  public readonly accountType!: pulumi.Output<string>;
+  public readonly mode!: pulumi.Output<"remove" | "transfer">;
+  public readonly transferToId!: pulumi.Output<string | undefined>;
+  public readonly taskId!: pulumi.Output<string>;
+  public readonly status!: pulumi.Output<"Running" | "Completed" | "Failed" | "Canceled">;
+  public readonly percentage!: pulumi.Output<number>;
+  public readonly error!: pulumi.Output<string>;
+  public readonly startedAt!: pulumi.Output<string>;
+  public readonly completedAt!: pulumi.Output<string | undefined>;
+  public readonly reason!: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      userRemovalProvider,
+      name,
+      {
+        ...args,
+        userId: args.userId,
+        email: args.email,
+        displayName: undefined,
+        accountType: undefined,
+        mode: undefined,
+        transferToId: undefined,
+        taskId: undefined,
+        status: undefined,
+        percentage: undefined,
+        error: undefined,
+        startedAt: undefined,
+        completedAt: undefined,
+        reason: args.reason,
+      },
+      opts,
+      "docspace",
+      "UserRemoval",
+    );
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * A lifecycle harness in place of the Pulumi CLI: runs the real program under Pulumi's runtime
+ * mocks (real closure serialization), then drives the real serialized providers in Pulumi's own
+ * dynamic-provider host the way the engine does: check with the previous inputs, diff with the
+ * previous outputs, create / update / replace / delete, partially-created resources resumed by
+ * update, refresh through read.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { InitFailedError, ProviderHost, type CheckFailure, type Props } from "./provider-host";
+
+export interface DeclaredResource {
+  urn: string;
+  type: string;
+  name: string;
+  inputs: Props;
+}
+
+export interface StateEntry {
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  inputs: Props;
+  outputs: Props;
+  /** Set when the last create/update failed after the resource came to exist. */
+  initErrors?: string[];
+}
+
+export type StackState = Map<string, StateEntry>;
+
+export type StepKind = "create" | "update" | "replace" | "delete" | "same" | "refused";
+
+export interface PlannedStep {
+  kind: StepKind;
+  urn: string;
+  name: string;
+  type: string;
+  inputs?: Props;
+  failures?: CheckFailure[];
+  replaces?: string[];
+}
+
+export interface StepResult extends PlannedStep {
+  ok: boolean;
+  error?: string;
+  outputs?: Props;
+}
+
+/** Runs `program` under mocks and returns every resource it declared, with its serialized inputs. */
+export async function declareResources(
+  program: () => unknown,
+  opts: { project?: string; stack?: string; config?: Record<string, string>; preview?: boolean; timeoutMs?: number } = {},
+): Promise<{ resources: DeclaredResource[]; result: unknown }> {
+  const project = opts.project ?? "docspace-offboarding";
+  const stack = opts.stack ?? "dev";
+  const resources: DeclaredResource[] = [];
+  pulumi.runtime.setAllConfig(opts.config ?? {});
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args: pulumi.runtime.MockResourceArgs) => {
+        const inputs = args.inputs as Props;
+        resources.push({ urn: urnOf(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
+        return { id: `${args.name}-id`, state: inputs };
+      },
+      call: (args: pulumi.runtime.MockCallArgs) => args.inputs as Record<string, unknown>,
+    },
+    project,
+    stack,
+    opts.preview ?? false,
+  );
+  const result = program();
+  const declared = collectResources(result);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // A serialization failure never reaches newResource: bound the wait and say so.
+  await Promise.race([
+    Promise.all(declared.map((r) => new Promise<void>((resolve) => r.urn.apply(() => resolve())))),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`the program's resources did not register within ${timeoutMs} ms (a provider that cannot be serialized?)`)), timeoutMs),
+    ),
+  ]);
+  return { resources, result };
+}
+
+function collectResources(result: unknown): pulumi.Resource[] {
+  if (result && typeof result === "object" && "removals" in result && Array.isArray((result as { removals: unknown }).removals)) {
+    return (result as { removals: pulumi.Resource[] }).removals;
+  }
+  if (Array.isArray(result)) return result.filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r));
+  if (pulumi.Resource.isInstance(result)) return [result];
+  return [];
+}
+
+export function urnOf(type: string, name: string, project = "docspace-offboarding", stack = "dev"): string {
+  return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+}
+
+/** What `pulumi preview` would show. Nothing here writes to the portal. */
+export async function preview(host: ProviderHost, declared: DeclaredResource[], state: StackState): Promise<PlannedStep[]> {
+  const steps = await Promise.all(declared.map((r) => planOne(host, r, state.get(r.urn))));
+  const wanted = new Set(declared.map((r) => r.urn));
+  for (const entry of state.values()) if (!wanted.has(entry.urn)) steps.push({ kind: "delete", urn: entry.urn, name: entry.name, type: entry.type });
+  return steps;
+}
+
+async function planOne(host: ProviderHost, r: DeclaredResource, old: StateEntry | undefined): Promise<PlannedStep> {
+  const base = { urn: r.urn, name: r.name, type: r.type };
+  const checked = await host.check(r.urn, old?.inputs, r.inputs);
+  if (checked.failures.length > 0) return { ...base, kind: "refused", failures: checked.failures };
+  if (!old) return { ...base, kind: "create", inputs: checked.inputs };
+  const d = await host.diff(r.urn, old.id, old.outputs, checked.inputs);
+  if (d.replaces.length > 0) return { ...base, kind: "replace", inputs: checked.inputs, replaces: d.replaces };
+  // The engine always updates a resource whose last create/update failed part-way.
+  if (d.changes === "some" || old.initErrors) return { ...base, kind: "update", inputs: checked.inputs };
+  return { ...base, kind: "same", inputs: checked.inputs };
+}
+
+/**
+ * What `pulumi up` does: plan, then (only if no check failed, as the engine stops on failures)
+ * carry the steps out in parallel, recording outputs and partial failures in `state`.
+ */
+export async function up(host: ProviderHost, declared: DeclaredResource[], state: StackState): Promise<{ steps: StepResult[]; refused: PlannedStep[] }> {
+  const plan = await preview(host, declared, state);
+  const refused = plan.filter((s) => s.kind === "refused");
+  if (refused.length > 0) return { steps: [], refused };
+  const results = await Promise.all(plan.filter((s) => s.kind !== "delete").map((s) => apply(host, s, state)));
+  for (const s of plan.filter((x) => x.kind === "delete")) results.push(await apply(host, s, state));
+  return { steps: results, refused };
+}
+
+async function apply(host: ProviderHost, step: PlannedStep, state: StackState): Promise<StepResult> {
+  const old = state.get(step.urn);
+  try {
+    if (step.kind === "same") {
+      state.set(step.urn, { ...old!, inputs: step.inputs! });
+      return { ...step, ok: true, outputs: old!.outputs };
+    }
+    if (step.kind === "delete") {
+      await host.delete(step.urn, old!.id, old!.outputs);
+      state.delete(step.urn);
+      return { ...step, ok: true };
+    }
+    if (step.kind === "update") {
+      const res = await host.update(step.urn, old!.id, old!.outputs, step.inputs!);
+      state.set(step.urn, { ...old!, inputs: step.inputs!, outputs: res.properties, initErrors: undefined });
+      return { ...step, ok: true, outputs: res.properties };
+    }
+    // create, or replace: create the new one first, then delete the old one.
+    const res = await host.create(step.urn, step.inputs!);
+    if (step.kind === "replace" && old) await host.delete(step.urn, old.id, old.outputs);
+    state.set(step.urn, { urn: step.urn, type: step.type, name: step.name, id: res.id, inputs: step.inputs!, outputs: res.properties });
+    return { ...step, ok: true, outputs: res.properties };
+  } catch (e) {
+    if (e instanceof InitFailedError) {
+      state.set(step.urn, { urn: step.urn, type: step.type, name: step.name, id: e.id, inputs: step.inputs!, outputs: e.properties, initErrors: e.reasons });
+      return { ...step, ok: false, error: e.message, outputs: e.properties };
+    }
+    return { ...step, ok: false, error: (e as Error).message };
+  }
+}
+
+/** What `pulumi refresh` does: read every resource back. */
+export async function refresh(host: ProviderHost, state: StackState): Promise<void> {
+  for (const entry of state.values()) {
+    const res = await host.read(entry.urn, entry.id, entry.outputs);
+    if (res.id === "") state.delete(entry.urn);
+    else state.set(entry.urn, { ...entry, outputs: res.properties });
+  }
+}
+
+/** What `pulumi destroy` does. */
+export async function destroy(host: ProviderHost, state: StackState): Promise<void> {
+  for (const entry of [...state.values()]) {
+    await host.delete(entry.urn, entry.id, entry.outputs);
+    state.delete(entry.urn);
+  }
+}
