@@ -227,9 +227,6 @@ export class DocSpaceSimulator {
       this.send(res, status, body, headers);
     };
 
-    await sleep(pick(this.latency));
-    this.portal.advance();
-
     const prefix = "/api/2.0/";
     const apiPath = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length).replace(/\/$/, "") : undefined;
     const route = apiPath === undefined ? undefined : matchRoute(method, apiPath);
@@ -260,6 +257,8 @@ export class DocSpaceSimulator {
     else slots.reads++;
     this.maxWritesInFlight = Math.max(this.maxWritesInFlight, slots.writes);
     try {
+      await sleep(pick(this.latency));
+      this.portal.advance();
       const fault = this.takeFault(routeKey);
       if (fault) {
         switch (fault.kind) {

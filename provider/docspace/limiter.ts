@@ -42,28 +42,41 @@ class Semaphore {
   }
 }
 
-/** Sliding-window rate limit: at most `limit` starts in any `windowMs`. */
+/**
+ * Sliding-window rate limit: at most `limit` requests in any `windowMs`. A request counts from the
+ * moment it is sent until `windowMs` after its answer arrived: DocSpace counts it on arrival, which
+ * lies somewhere in between, so this never lets more through than the server's own window allows.
+ */
 class SlidingWindow {
-  private readonly starts: number[] = [];
+  /** One entry per request: Infinity while in flight, then the time its answer arrived. */
+  private readonly marks: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   constructor(private readonly limit: number, private readonly windowMs: number) {}
 
-  take(): Promise<void> {
-    // Serialise the takers so the window is checked in arrival order.
+  /** Waits for room, then returns the function to call when the answer has arrived. */
+  take(): Promise<() => void> {
+    // Serialise the takers so the window is granted in arrival order.
     const turn = this.queue.then(() => this.waitForRoom());
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
-  private async waitForRoom(): Promise<void> {
+  private async waitForRoom(): Promise<() => void> {
     for (;;) {
       const now = Date.now();
-      while (this.starts.length > 0 && this.starts[0]! <= now - this.windowMs) this.starts.shift();
-      if (this.starts.length < this.limit) {
-        this.starts.push(now);
-        return;
+      for (let i = this.marks.length - 1; i >= 0; i--) if (this.marks[i]! <= now - this.windowMs) this.marks.splice(i, 1);
+      if (this.marks.length < this.limit) {
+        this.marks.push(Infinity);
+        return () => {
+          const i = this.marks.indexOf(Infinity);
+          if (i >= 0) this.marks[i] = Date.now();
+        };
       }
-      await sleep(this.starts[0]! + this.windowMs - now + 1);
+      const oldest = Math.min(...this.marks);
+      await sleep(Number.isFinite(oldest) ? oldest + this.windowMs - now + 1 : 10);
     }
   }
 }
@@ -83,10 +96,12 @@ export class PortalGate {
   async run<T>(isWrite: boolean, fn: () => Promise<T>): Promise<T> {
     if (isWrite) await this.writes.acquire();
     await this.all.acquire();
+    let answered: (() => void) | undefined;
     try {
-      await this.window.take();
+      answered = await this.window.take();
       return await fn();
     } finally {
+      answered?.();
       this.all.release();
       if (isWrite) this.writes.release();
     }

@@ -23,6 +23,7 @@ export interface RemovalPlan {
 const LOOKUP_TTL_MS = 120_000;
 const lookups = new Map<string, { user: Employee; at: number }>();
 const callers = new Map<string, Promise<Employee | undefined>>();
+const pending = new Map<string, Promise<Employee | undefined>>();
 
 function cacheKey(client: DocSpaceClient, by: { email?: string; userId?: string }): string {
   return `${client.origin}|${by.userId ? `id:${by.userId}` : `email:${by.email}`}`;
@@ -38,11 +39,22 @@ export async function findAccount(client: DocSpaceClient, by: { email?: string; 
   const key = cacheKey(client, by);
   const hit = lookups.get(key);
   if (!opts.fresh && hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.user;
-  let user = await client.findUser(by);
-  if (!user && by.email && !by.userId) user = await searchByEmail(client, by.email);
-  if (user) remember(client, user);
-  else lookups.delete(key);
-  return user;
+  // Parallel checks often name the same successor: share one lookup in flight.
+  const inFlight = opts.fresh ? undefined : pending.get(key);
+  if (inFlight) return inFlight;
+  const lookup = (async () => {
+    let user = await client.findUser(by);
+    if (!user && by.email && !by.userId) user = await searchByEmail(client, by.email);
+    if (user) remember(client, user);
+    else lookups.delete(key);
+    return user;
+  })();
+  if (!opts.fresh) pending.set(key, lookup);
+  try {
+    return await lookup;
+  } finally {
+    if (pending.get(key) === lookup) pending.delete(key);
+  }
 }
 
 /** Forget what we knew about an account (after we changed it). */

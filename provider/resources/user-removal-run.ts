@@ -171,11 +171,11 @@ async function confirmGone(ctx: RunContext, state: UserRemovalState, mode: Mode)
 /** Polls until the task ends or the deadline passes, with fewer polls as the estimate firms up. */
 async function follow(ctx: RunContext, state: UserRemovalState, mode: Mode, deadline: number, who: string): Promise<UserRemovalState> {
   const { client } = ctx;
-  const minMs = ctx.pollMinMs ?? 1000;
-  const maxMs = ctx.pollMaxMs ?? 10_000;
+  const minMs = ctx.pollMinMs ?? envMs("DOCSPACE_POLL_MIN_MS", 1000);
+  const maxMs = ctx.pollMaxMs ?? envMs("DOCSPACE_POLL_MAX_MS", 10_000);
   const firstSeen = Date.now();
   const firstPct = state.percentage;
-  let wait = Math.max(minMs, 2000 > maxMs ? maxMs : 2000);
+  let wait = Math.max(minMs, Math.min(2000, maxMs));
   for (;;) {
     if (state.status === "Completed") return state;
     if (state.status === "Failed") {
@@ -212,6 +212,12 @@ async function follow(ctx: RunContext, state: UserRemovalState, mode: Mode, dead
       wait = Math.min(maxMs, Math.max(minMs, remaining * 1.1 + 100));
     } else wait = Math.min(maxMs, wait * 1.5);
   }
+}
+
+/** Poll pacing can be tuned (or shortened for tests) with DOCSPACE_POLL_MIN_MS / DOCSPACE_POLL_MAX_MS. */
+function envMs(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 export { DocSpaceError };

@@ -1,0 +1,86 @@
+/**
+ * Shared test helpers. Anything that reaches the provider code goes through the compiled package
+ * (Node's own require), as the provider host and `pulumi up` load it; vitest's transform would
+ * serialize differently (see ../shared/pulumi-notes.md).
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type * as Package from "../provider/index";
+import type * as RemovalImpl from "../provider/resources/user-removal-impl";
+import type * as Credentials from "../provider/resources/credentials";
+import type * as SimulatorModule from "../simulator/server";
+import type * as HostModule from "../tools/provider-host";
+import type * as LifecycleModule from "../tools/lifecycle";
+import type * as ProgramModule from "../provider/program/offboarding-program";
+
+export const ROOT = join(__dirname, "..");
+const nodeRequire = createRequire(join(ROOT, "package.json"));
+
+export const pkg = nodeRequire("pulumi-docspace") as typeof Package;
+export const removalImpl = nodeRequire("pulumi-docspace/dist/provider/resources/user-removal-impl.js") as typeof RemovalImpl;
+export const credentials = nodeRequire("pulumi-docspace/dist/provider/resources/credentials.js") as typeof Credentials;
+export const sim = nodeRequire("pulumi-docspace/dist/simulator/server.js") as typeof SimulatorModule;
+export const hostModule = nodeRequire("pulumi-docspace/dist/tools/provider-host.js") as typeof HostModule;
+export const lifecycle = nodeRequire("pulumi-docspace/dist/tools/lifecycle.js") as typeof LifecycleModule;
+export const program = nodeRequire("pulumi-docspace/dist/provider/program/offboarding-program.js") as typeof ProgramModule;
+
+export const KEYS = {
+  owner: "sk-sim-owner-3f7a9c1e5b2d4860",
+  admin: "sk-sim-admin-8e21b7d04c9f3a65",
+  readonly: "sk-sim-readonly-5a0c3e8f1b7d2946",
+  roomAdmin: "sk-sim-roomadmin-c4d91e6a7f02b358",
+  user: "sk-sim-user-0b6f2a9d8c3e7154",
+  guest: "sk-sim-guest-7e3a5c1f9d0b8264",
+  ldap: "sk-sim-ldap-2d8b6f0a4c1e9357",
+} as const;
+
+export const USERS = {
+  owner: "61c229b6-86da-4524-8bce-682165b3cdb7",
+  admin: "501ed7c3-4661-4a66-b43e-ec29f4d2d8e7",
+  bob: "6fd3f359-fec0-4482-ab9a-34f72c54e65c",
+  teamLead: "13a91896-e6c7-4e57-8216-fd3840429c89",
+  archive: "e95b812c-85f8-41fd-9bf2-500f1e520704",
+  jane: "9de154e5-f51b-4e3f-bdfe-9c01099a96ae",
+  mark: "9924256a-739c-462b-af15-e652a3b1b6eb",
+  john: "cd7744f1-4e5c-4dd9-89a0-990a47330490",
+  formerLead: "4446ea6f-8abf-4adf-9443-56bdd4b2d237",
+  sam: "cb4bb0a1-23fe-43d8-99e4-5556851e046d",
+  guest: "cace49e3-f6f8-46bb-9420-a3f402a544b5",
+  ldap: "332ead1e-40cb-41e5-81a5-566805ce972c",
+  nora: "4526cbfe-ddaa-470f-9ea0-7ce203b6e8d1",
+  paul: "225cdd31-c550-43ea-b282-d2c3a11399ae",
+} as const;
+
+export type Simulator = InstanceType<typeof SimulatorModule.DocSpaceSimulator>;
+
+export async function startSimulator(options: SimulatorModule.SimulatorOptions = {}): Promise<Simulator> {
+  const s = new sim.DocSpaceSimulator({ taskDurationMs: 300, rateLimits: false, ...options });
+  await s.start();
+  return s;
+}
+
+/** Points the provider code in this process at `url` with `key` (the environment fallback). */
+export function usePortal(url: string, key: string, extra: Record<string, string> = {}): void {
+  credentials.resetConfiguration();
+  removalImpl.resetRunGuard();
+  process.env.DOCSPACE_URL = url;
+  process.env.DOCSPACE_API_KEY = key;
+  process.env.DOCSPACE_POLL_MIN_MS = "50";
+  process.env.DOCSPACE_POLL_MAX_MS = "200";
+  process.env.DOCSPACE_MAX_RETRY_DELAY_MS = "5000";
+  for (const [k, v] of Object.entries(extra)) process.env[k] = v;
+}
+
+/** Environment for a provider host process pointed at nothing but the stack config. */
+export const HOST_ENV = {
+  DOCSPACE_URL: "",
+  DOCSPACE_API_KEY: "",
+  DOCSPACE_POLL_MIN_MS: "50",
+  DOCSPACE_POLL_MAX_MS: "200",
+} as const;
+
+export function writesTo(s: Simulator): string[] {
+  return s.writes().map((r) => `${r.method} ${r.route}`);
+}
+
+export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
