@@ -218,7 +218,7 @@ export class DocSpaceSimulator {
 
   private async handleInner(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
     const raw = await readBody(req);
     const entry: LoggedRequest = { method, path: url.pathname, route: "?", status: 0, at: Date.now(), hasAuthorization: req.headers.authorization !== undefined };
     this.log.push(entry);
