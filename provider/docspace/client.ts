@@ -44,6 +44,11 @@ export class DocSpaceClient {
     return this.transport.origin;
   }
 
+  /** Portal and key, as a fingerprint safe to use as a cache key (the key itself is not in it). */
+  get identity(): string {
+    return this.transport.identity;
+  }
+
   // ---- users -------------------------------------------------------------------------------
 
   /** GET people/email?email=. Throws not-found when no (non-removed) user has that email. */

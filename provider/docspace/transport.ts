@@ -7,6 +7,7 @@
  * read X-RateLimit-Reset, and would hold a concurrency slot while it sleeps; here the slot is
  * released during the wait so throttled calls do not starve the rest.
  */
+import { createHash } from "node:crypto";
 import { Agent, request, errors as undiciErrors } from "undici";
 import type { Dispatcher } from "undici";
 import { adviceFor, DocSpaceError, type DocSpaceErrorKind } from "./errors";
@@ -58,6 +59,11 @@ export class Transport {
 
   get origin(): string {
     return this.settings.origin;
+  }
+
+  get identity(): string {
+    const digest = createHash("sha256").update(this.settings.apiKey).digest("hex").slice(0, 16);
+    return `${this.settings.origin}#${digest}`;
   }
 
   async call(spec: ApiCall): Promise<ApiResult> {

@@ -16,7 +16,7 @@ const accountRef = z
   .transform((v) => v.toLowerCase());
 
 const reason = z.string().max(2000, "must be at most 2000 characters");
-const timeoutSeconds = z.number().int("must be a whole number of seconds").min(10, "must be at least 10").max(86_400, "must be at most 86400 (a day)");
+const timeoutSeconds = z.number().int("must be a whole number of seconds").min(1, "must be at least 1").max(86_400, "must be at most 86400 (a day)");
 
 export const removalEntrySchema = z
   .strictObject({

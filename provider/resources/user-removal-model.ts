@@ -21,7 +21,7 @@ export const userRemovalInputsSchema = z
       .optional(),
     allowAdmin: z.boolean().optional(),
     reason: z.string().max(2000, "must be at most 2000 characters").optional(),
-    timeoutSeconds: z.number().int("must be a whole number of seconds").min(10, "must be at least 10").max(86_400, "must be at most 86400 (a day)").optional(),
+    timeoutSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1").max(86_400, "must be at most 86400 (a day)").optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.email === undefined) === (v.userId === undefined)) {

@@ -26,7 +26,7 @@ const callers = new Map<string, Promise<Employee | undefined>>();
 const pending = new Map<string, Promise<Employee | undefined>>();
 
 function cacheKey(client: DocSpaceClient, by: { email?: string; userId?: string }): string {
-  return `${client.origin}|${by.userId ? `id:${by.userId}` : `email:${by.email}`}`;
+  return `${client.identity}|${by.userId ? `id:${by.userId}` : `email:${by.email}`}`;
 }
 
 /**
@@ -82,14 +82,14 @@ async function searchByEmail(client: DocSpaceClient, email: string): Promise<Emp
 
 /** The key's own account, once per process and portal; undefined when the key may not read it. */
 export function callerAccount(client: DocSpaceClient): Promise<Employee | undefined> {
-  let p = callers.get(client.origin);
+  let p = callers.get(client.identity);
   if (!p) {
     p = client.self().catch((e: unknown) => {
       if (isDocSpaceError(e, "forbidden")) return undefined;
-      callers.delete(client.origin);
+      callers.delete(client.identity);
       throw e;
     });
-    callers.set(client.origin, p);
+    callers.set(client.identity, p);
   }
   return p;
 }
