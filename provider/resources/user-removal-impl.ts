@@ -12,6 +12,7 @@ import { RemovalIncomplete, runRemoval, type RunContext } from "./user-removal-r
 import {
   containsUnknown,
   parseState,
+  storable,
   UNKNOWN,
   userRemovalInputsSchema,
   withoutProvider,
@@ -87,7 +88,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
     throw new Error(`Refusing to remove ${inputs.email ?? inputs.userId}: ${plan.failures.map((f) => f.reason).join(" ")}`);
   }
   const state = await execute({ client, inputs, target: plan.plan.target, successor: plan.plan.successor }, props);
-  return { id: state.userId, outs: state };
+  return { id: state.userId, outs: storable(state) };
 }
 
 /** Runs the removal; a run that began but did not finish is reported as partially created. */
@@ -101,7 +102,7 @@ async function execute(ctx: RunContext, props: Props): Promise<UserRemovalState>
       // by hand here: the host adds it to successful results only.
       throw Object.assign(new Error(e.message), {
         id: e.state.userId,
-        properties: { ...e.state, __provider: props.__provider },
+        properties: { ...storable(e.state), __provider: props.__provider },
         reasons: [e.message],
       });
     }
@@ -112,7 +113,7 @@ async function execute(ctx: RunContext, props: Props): Promise<UserRemovalState>
 /** `pulumi refresh`: brings the stored progress up to date. Never writes. */
 export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
   const state = parseState(props);
-  if (state.status === "Completed") return { id, props: { ...state } }; // the account is gone for good; DocSpace forgets the task
+  if (state.status === "Completed") return { id, props: storable(state) }; // the account is gone for good; DocSpace forgets the task
   const client = portalClient();
   const task = state.mode === "transfer" ? await client.reassignProgress(state.userId) : await client.removeProgress(state.userId);
   let next: UserRemovalState;
@@ -125,7 +126,7 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
     else if (state.status === "Running") next = { ...state, status: "Failed", error: "DocSpace no longer reports the task and the account still exists." };
     else next = state;
   }
-  return { id, props: { ...next } };
+  return { id, props: storable(next) };
 }
 
 /**
@@ -154,20 +155,20 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   const state = parseState(olds);
   const inputs = parseInputs(news);
   if (state.status === "Completed") {
-    return { outs: { ...state, reason: inputs.reason, transferTo: state.transferTo } };
+    return { outs: storable({ ...state, reason: inputs.reason }) };
   }
   const client = portalClient();
   const target = await findAccount(client, { userId: state.userId }, { fresh: true });
   if (!target) {
     // Gone: the earlier run finished after all.
-    return { outs: { ...state, reason: inputs.reason, status: "Completed", percentage: 100, error: "", completedAt: state.completedAt ?? new Date().toISOString() } };
+    return { outs: storable({ ...state, reason: inputs.reason, status: "Completed", percentage: 100, error: "", completedAt: state.completedAt ?? new Date().toISOString() }) };
   }
   const plan = await preflight(client, { ...inputs, email: undefined, userId: state.userId });
   if (plan.failures.length > 0 || !plan.plan) {
     throw new Error(`Refusing to resume the removal of ${state.email || state.userId}: ${plan.failures.map((f) => f.reason).join(" ")}`);
   }
   const next = await execute({ client, inputs, target, successor: plan.plan.successor, previous: state }, news);
-  return { outs: next };
+  return { outs: storable(next) };
 }
 
 /** Removing the entry (or `pulumi destroy`) never restores or re-enables anyone. */

@@ -82,3 +82,8 @@ export function withoutProvider(props: Record<string, unknown>): Record<string, 
 export function containsUnknown(props: Record<string, unknown>): boolean {
   return Object.values(props).some((v) => v === UNKNOWN);
 }
+
+/** The state as Pulumi stores it: a protobuf Struct cannot hold undefined, so absent fields are dropped. */
+export function storable(state: UserRemovalState): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+}
