@@ -103,29 +103,15 @@ export function parseOffboardingFile(text: string, fileName = "offboarding.yaml"
     throw new OffboardingFileError(fileName, [{ line: 1, column: 1, message: "the file is empty; it needs `version: 1` and a `removals:` list" }]);
   }
 
-  const parsed = offboardingFileSchema.safeParse(data);
+  const parsed = offboardingFileSchema.safeParse(data, { reportInput: true });
   const issues: FileIssue[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
       issues.push({ ...locate(doc, path, pos, issue.code === "unrecognized_keys" ? issue.keys : undefined), message: describeIssue(path, issue) });
     }
-  } else {
-    // Cross-entry rules: the same account twice, or an account handed to itself.
-    const seen = new Map<string, number>();
-    parsed.data.removals.forEach((entry, i) => {
-      const key = entry.email ?? entry.id!;
-      const at = locate(doc, ["removals", i], pos);
-      const first = seen.get(key);
-      if (first !== undefined) {
-        issues.push({ ...at, message: `removals[${i}]: ${key} is already listed at line ${first}; list each account once` });
-      } else seen.set(key, at.line);
-      const successor = entry.transferTo ?? parsed.data.defaults?.transferTo;
-      if (successor !== undefined && successor === key) {
-        issues.push({ ...locate(doc, entry.transferTo !== undefined ? ["removals", i, "transferTo"] : ["defaults", "transferTo"], pos), message: `removals[${i}]: transferTo is the account being removed (${key}); name someone else to receive the data` });
-      }
-    });
   }
+  issues.push(...crossEntryIssues(data, doc, pos));
   if (issues.length > 0) {
     issues.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new OffboardingFileError(fileName, issues);
@@ -145,6 +131,35 @@ export function parseOffboardingFile(text: string, fileName = "offboarding.yaml"
       line: locate(doc, ["removals", i], pos).line,
     })),
   };
+}
+
+/**
+ * Rules across entries, checked on the raw data so they are reported together with schema problems:
+ * the same account twice (emails compared case-insensitively), or an account handed to itself.
+ */
+function crossEntryIssues(data: unknown, doc: Document, pos: (o: number) => { line: number; column: number }): FileIssue[] {
+  const issues: FileIssue[] = [];
+  const root = data as { removals?: unknown; defaults?: { transferTo?: unknown } };
+  if (!Array.isArray(root.removals)) return issues;
+  const norm = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : undefined);
+  const defaultSuccessor = norm(root.defaults?.transferTo);
+  const seen = new Map<string, number>();
+  root.removals.forEach((raw: unknown, i) => {
+    if (typeof raw !== "object" || raw === null) return;
+    const entry = raw as { email?: unknown; id?: unknown; transferTo?: unknown };
+    const key = norm(entry.email) ?? norm(entry.id);
+    if (key === undefined) return;
+    const at = locate(doc, ["removals", i], pos);
+    const first = seen.get(key);
+    if (first !== undefined) issues.push({ ...at, message: `removals[${i}]: ${key} is already listed at line ${first}; list each account once` });
+    else seen.set(key, at.line);
+    const own = norm(entry.transferTo);
+    if ((own ?? defaultSuccessor) === key) {
+      const where = own !== undefined ? ["removals", i, "transferTo"] : ["defaults", "transferTo"];
+      issues.push({ ...locate(doc, where, pos), message: `removals[${i}]: transferTo is the account being removed (${key}); name someone else to receive the data` });
+    }
+  });
+  return issues;
 }
 
 /** The position of the YAML node at `path` (or of its nearest existing parent). */
@@ -170,8 +185,8 @@ function describeIssue(path: Array<string | number>, issue: { code: string; mess
   if (issue.code === "unrecognized_keys" && issue.keys) {
     return `${where}unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (allowed: ${allowedKeys(path)})`;
   }
-  if (issue.code === "invalid_type") {
-    if (issue.input === undefined) return `${where}is required`;
+  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined && path.length > 0) return `${where}is required`;
+  if (issue.code === "invalid_type" && issue.expected !== "int") {
     return `${where}must be ${String(issue.expected)}, not ${describeValue(issue.input)}`;
   }
   return `${where}${issue.message}`;
