@@ -90,9 +90,14 @@ describe("generated hostile input", () => {
 });
 
 describe("reading a good file", () => {
-  it("applies defaults, keeps allowAdmin per entry, lower-cases accounts and records lines", () => {
+  it("applies defaults to entries that have none", () => {
+    const file = parseOffboardingFile("version: 1\ndefaults:\n  transferTo: Archive@example.com\n  reason: HR\nremovals:\n  - email: a@example.com\n  - email: b@example.com\n    transferTo: team.lead@example.com\n", "d.yaml");
+    expect(file.removals.map((r) => [r.transferTo, r.reason])).toEqual([["archive@example.com", "HR"], ["team.lead@example.com", "HR"]]);
+  });
+
+  it("reads the root offboarding.yaml: keeps allowAdmin per entry, lower-cases accounts and records lines", () => {
     const file = loadOffboardingFile(join(ROOT, "offboarding.yaml"));
-    expect(file.removals[0]).toEqual({ email: "jane.doe@example.com", transferTo: "archive@example.com", allowAdmin: false, reason: "left 2026-11-20, HR-1234", line: 7 });
+    expect(file.removals[0]).toEqual({ email: "jane.doe@example.com", transferTo: "archive@example.com", allowAdmin: false, reason: "left 2026-11-20, HR-1234", line: 6 });
     expect(file.removals[1]).toMatchObject({ id: "9924256a-739c-462b-af15-e652a3b1b6eb", transferTo: "team.lead@example.com" });
     expect(file.removals[2]).toMatchObject({ email: "admin.bob@example.com", allowAdmin: true });
   });

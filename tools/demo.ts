@@ -1,0 +1,179 @@
+/**
+ * `npm run demo`: the main job against the embedded DocSpace simulator.
+ * With the pulumi CLI on PATH: a throwaway local backend and stack, `pulumi preview`, `pulumi up`,
+ * stack outputs. Without it: the same program through the lifecycle harness (real program under
+ * mocks, real serialized provider in Pulumi's own provider host, the simulator).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DocSpaceClient } from "../provider/docspace/client";
+import { employeeType } from "../provider/docspace/schemas";
+import { defineOffboarding } from "../provider/program/offboarding-program";
+import { DocSpaceSimulator, defaultSeed } from "../simulator/server";
+import { ProviderHost } from "./provider-host";
+import { declareResources, preview, up, type PlannedStep, type StackState } from "./lifecycle";
+
+const ROOT = join(__dirname, "..", "..");
+const FILE = process.env.DEMO_OFFBOARDING_FILE ?? "offboarding.yaml";
+
+function pulumiOnPath(): boolean {
+  return spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
+}
+
+function ownerKey(): string {
+  const owner = defaultSeed().users.find((u) => u.type === "Owner")!;
+  return owner.apiKeys![0]!.key;
+}
+
+async function main(): Promise<number> {
+  const sim = new DocSpaceSimulator({ latencyMs: [10, 30], taskDurationMs: [1500, 4000] });
+  const url = await sim.start();
+  console.log(`DocSpace simulator (seeded portal) on ${url}`);
+  try {
+    return pulumiOnPath() ? await withCli(url) : await withHarness(sim, url);
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** The real thing: a local backend in a temp folder, a throwaway stack. */
+async function withCli(url: string): Promise<number> {
+  const backend = mkdtempSync(join(tmpdir(), "docspace-demo-"));
+  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "demo-only", PULUMI_SKIP_UPDATE_CHECK: "true" };
+  const run = (...args: string[]): number => spawnSync("pulumi", [...args, "--cwd", ROOT], { stdio: "inherit", env }).status ?? 1;
+  const stack = `demo-${Date.now()}`;
+  try {
+    if (run("stack", "init", stack) !== 0) return 1;
+    run("config", "set", "docspace:url", url, "--stack", stack);
+    // The key goes in as a secret through stdin, never on a command line.
+    spawnSync("pulumi", ["config", "set", "--secret", "docspace:apiKey", "--stack", stack, "--cwd", ROOT], { input: ownerKey(), stdio: ["pipe", "inherit", "inherit"], env });
+    run("config", "set", "docspace:offboardingFile", FILE, "--stack", stack);
+    if (run("preview", "--stack", stack, "--diff") !== 0) return 1;
+    if (run("up", "--yes", "--stack", stack, "--skip-preview") !== 0) return 1;
+    return run("stack", "output", "--stack", stack, "--json");
+  } finally {
+    run("stack", "rm", stack, "--yes", "--force");
+    rmSync(backend, { recursive: true, force: true });
+  }
+}
+
+async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number> {
+  console.log("pulumi CLI not found on PATH: running the same program through the test lifecycle harness (real program under Pulumi's mocks, real serialized provider in Pulumi's own provider host).");
+  await previewMistakes(sim, url);
+  const { resources, result } = await declareResources(() => defineOffboarding({ file: FILE, baseDir: ROOT }), {
+    config: { "docspace:offboardingFile": FILE },
+  });
+  const host = await ProviderHost.start({ cwd: ROOT });
+  const state: StackState = new Map();
+  try {
+    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerKey() });
+
+    // ---- preview
+    console.log(`\n== pulumi preview (${FILE}, ${resources.length} entries)`);
+    const plan = await preview(host, resources, state);
+    await printPlan(plan, url);
+    const refused = plan.filter((p) => p.kind === "refused");
+    if (refused.length > 0) {
+      console.log("\nPreview failed: nothing was touched. Fix the entries above and run again.");
+      return 1;
+    }
+
+    // ---- up
+    console.log("\n== pulumi up");
+    const started = Date.now();
+    const ticker = setInterval(() => printProgress(sim, started), 1000);
+    const outcome = await up(host, resources, state);
+    clearInterval(ticker);
+    for (const step of outcome.steps) {
+      const o = step.outputs ?? {};
+      const mark = step.ok ? "+" : "!";
+      console.log(`  ${mark} ${step.name.padEnd(38)} ${String(o.status ?? "error").padEnd(9)} ${String(o.percentage ?? 0).padStart(3)}%  task ${String(o.taskId ?? "-")}${step.error ? `\n      ${step.error}` : ""}`);
+    }
+    console.log(`  ${outcome.steps.filter((s) => s.ok).length} of ${outcome.steps.length} done in ${((Date.now() - started) / 1000).toFixed(1)} s; ${sim.log.length} requests to the portal`);
+
+    // ---- the plan after apply must be empty
+    console.log("\n== pulumi preview (again)");
+    const again = await preview(host, resources, state);
+    const changes = again.filter((p) => p.kind !== "same");
+    console.log(changes.length === 0 ? "  no changes" : changes.map((c) => `  ${c.kind} ${c.name}`).join("\n"));
+
+    // ---- stack outputs
+    console.log("\n== stack outputs");
+    const accounts: Record<string, unknown> = {};
+    const totals: Record<string, number> = { total: 0 };
+    for (const e of state.values()) {
+      const o = e.outputs;
+      accounts[e.name] = { status: o.status, mode: o.mode, taskId: o.taskId, startedAt: o.startedAt, completedAt: o.completedAt };
+      totals.total!++;
+      totals[String(o.status)] = (totals[String(o.status)] ?? 0) + 1;
+    }
+    console.log(JSON.stringify({ offboardingFile: (result as { offboardingFile: string }).offboardingFile, accounts, totals }, null, 2));
+    const allDone = outcome.steps.length === resources.length && outcome.steps.every((s) => s.ok && s.outputs?.status === "Completed");
+    return allDone && changes.length === 0 ? 0 : 1;
+  } finally {
+    await host.stop();
+  }
+}
+
+/** A file with typical mistakes: preview refuses every entry, and the portal sees no write. */
+async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<void> {
+  const file = "examples/offboarding/mistakes.yaml";
+  console.log(`\n== pulumi preview (${file}: a file with mistakes)`);
+  const { resources } = await declareResources(() => defineOffboarding({ file, baseDir: ROOT }));
+  const host = await ProviderHost.start({ cwd: ROOT });
+  try {
+    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerKey() });
+    const writes = sim.writes().length;
+    await printPlan(await preview(host, resources, new Map()), url);
+    console.log(`  Preview fails; the portal received ${sim.writes().length - writes} writes.`);
+  } finally {
+    await host.stop();
+  }
+}
+
+/** Who will be removed, with name, type and where their data goes; and what preflight refuses. */
+async function printPlan(plan: PlannedStep[], url: string): Promise<void> {
+  const reader = new DocSpaceClient({ url, apiKey: ownerKey() });
+  for (const step of plan) {
+    if (step.kind === "refused") {
+      console.log(`  x ${step.name}: refused by preflight`);
+      for (const f of step.failures ?? []) console.log(`      ${f.property}: ${f.reason}`);
+      continue;
+    }
+    if (step.kind !== "create") {
+      console.log(`  ${step.kind === "same" ? " " : "~"} ${step.name} (${step.kind})`);
+      continue;
+    }
+    const inputs = step.inputs ?? {};
+    const who = await reader.findUser({ email: inputs.email as string | undefined, userId: inputs.userId as string | undefined });
+    const successor = typeof inputs.transferTo === "string" ? inputs.transferTo : undefined;
+    const where = successor ? `rooms and shared files go to ${successor}` : "rooms and shared files go to the API key's account";
+    const type = who ? employeeType(who) : "?";
+    console.log(`  + remove ${who?.displayName ?? "?"} <${who?.email ?? step.name}> (${type}${who && (who.status & 2) ? ", already disabled" : ""}): ${where}; personal files and the profile are deleted${inputs.reason ? `  [${String(inputs.reason)}]` : ""}`);
+  }
+  console.log(`  Plan: ${plan.filter((p) => p.kind === "create").length} to remove, ${plan.filter((p) => p.kind === "refused").length} refused by preflight.`);
+}
+
+const lastShown = new Map<string, string>();
+function printProgress(sim: DocSpaceSimulator, started: number): void {
+  const parts: string[] = [];
+  for (const t of sim.portal.startedTasks) {
+    const u = sim.portal.users.get(t.userId);
+    const label = `${u?.email ?? t.userId} ${t.status === 2 ? "done" : t.status === 4 ? "FAILED" : `${t.percentage}%`}`;
+    if (lastShown.get(t.userId) !== label) {
+      lastShown.set(t.userId, label);
+      parts.push(label);
+    }
+  }
+  if (parts.length > 0) console.log(`  [${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${parts.join(", ")}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);
