@@ -1,0 +1,210 @@
+/**
+ * The fault matrix: for each fault the run ends in a correct state, asserted from the simulator's
+ * own record: every listed account removed exactly once, nobody else touched, no second task,
+ * the stored state truthful.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, ROOT, startSimulator, usePortal, USERS, wait, type Simulator } from "./helpers";
+
+const provider = pkg.userRemovalProvider;
+type Props = Record<string, unknown>;
+let s: Simulator | undefined;
+
+afterEach(async () => {
+  await s?.stop();
+  s = undefined;
+  delete process.env.DOCSPACE_REQUEST_TIMEOUT_MS;
+});
+
+/** The simulator's record agrees: exactly these accounts removed, each by `tasksEach` task(s), no one else touched. */
+function assertRemovedExactly(sim: Simulator, ids: string[], tasksEach = 1): void {
+  for (const id of ids) {
+    expect(sim.portal.startedTasks.filter((t) => t.userId === id), `tasks for ${id}`).toHaveLength(tasksEach);
+    expect(sim.portal.liveUser(id), `${id} should be gone`).toBeUndefined();
+  }
+  const touched = new Set(sim.portal.statusChanges.flatMap((c) => c.userIds));
+  expect([...touched].filter((id) => !ids.includes(id))).toEqual([]);
+  const removed = [...sim.portal.users.values()].filter((u) => u.removed).map((u) => u.id);
+  expect(removed.sort()).toEqual([...ids].sort());
+  expect(sim.portal.startedTasks.filter((t) => !ids.includes(t.userId))).toEqual([]);
+}
+
+function assertTruthful(outs: Props, id: string): void {
+  expect(outs).toMatchObject({ userId: id, status: "Completed", percentage: 100, error: "" });
+}
+
+async function removeDirectly(sim: Simulator, accounts: Array<{ inputs: Props; id: string }>): Promise<void> {
+  usePortal(sim.url, KEYS.owner);
+  const results = await Promise.all(accounts.map(async (a) => {
+    const checked = await provider.check!({}, a.inputs);
+    expect(checked.failures ?? []).toEqual([]);
+    return provider.create(checked.inputs);
+  }));
+  results.forEach((r, i) => assertTruthful(r.outs as Props, accounts[i]!.id));
+  assertRemovedExactly(sim, accounts.map((a) => a.id));
+}
+
+const JANE = { inputs: { email: "jane.doe@example.com" }, id: USERS.jane };
+const MARK = { inputs: { userId: USERS.mark }, id: USERS.mark };
+const JOHN = { inputs: { email: "john.smith@example.com", transferTo: "team.lead@example.com" }, id: USERS.john };
+
+describe("faults through the provider objects", () => {
+  it("429 storms with Retry-After on reads and on starts", async () => {
+    s = await startSimulator();
+    s.inject({ route: "GET people/email", kind: "429", retryAfterSeconds: 1, times: 3 });
+    s.inject({ route: "POST people/remove/start", kind: "429", retryAfterSeconds: 1, times: 2 });
+    s.inject({ route: "POST people/reassign/start", kind: "429", retryAfterSeconds: 1, times: 1 });
+    s.inject({ route: "GET people/remove/progress/{userid}", kind: "429", retryAfterSeconds: 1, times: 2 });
+    await removeDirectly(s, [JANE, MARK, JOHN]);
+    expect(s.log.filter((r) => r.status === 429).length).toBe(8);
+  });
+
+  it("500, 502 and 503 on reads", async () => {
+    s = await startSimulator();
+    s.inject({ route: "GET people/email", kind: "500", times: 2 });
+    s.inject({ route: "GET people/{userid}", kind: "502", times: 2 });
+    s.inject({ route: "GET people/remove/progress/{userid}", kind: "503", times: 3 });
+    s.inject({ route: "GET people/@self", kind: "503", times: 1 });
+    await removeDirectly(s, [JANE, MARK]);
+  });
+
+  it("applied, then 503, on remove/start and on reassign/start", async () => {
+    s = await startSimulator();
+    s.inject({ route: "POST people/remove/start", kind: "applied-then-503", times: 2 });
+    s.inject({ route: "POST people/reassign/start", kind: "applied-then-503", times: 1 });
+    await removeDirectly(s, [JANE, MARK, JOHN]);
+    expect(s.requests("POST people/remove/start")).toHaveLength(2);
+    expect(s.requests("POST people/reassign/start")).toHaveLength(1);
+  });
+
+  it("a connection reset mid-response on starts and on progress reads", async () => {
+    s = await startSimulator();
+    s.inject({ route: "POST people/remove/start", kind: "applied-then-reset", times: 1 });
+    s.inject({ route: "GET people/remove/progress/{userid}", kind: "applied-then-reset", times: 2 });
+    s.inject({ route: "PUT people/status/{status}", kind: "applied-then-reset", times: 1 });
+    await removeDirectly(s, [JANE, MARK]);
+  });
+
+  it("answers slower than the client's timeout, on a read and on a start", async () => {
+    s = await startSimulator({ taskDurationMs: 300 });
+    process.env.DOCSPACE_REQUEST_TIMEOUT_MS = "400";
+    s.inject({ route: "GET people/email", kind: "delay", delayMs: 1200, times: 1 });
+    s.inject({ route: "POST people/remove/start", kind: "delay", delayMs: 1200, times: 1 });
+    usePortal(s.url, KEYS.owner, { DOCSPACE_REQUEST_TIMEOUT_MS: "400" });
+    const { outs } = await provider.create({ email: "jane.doe@example.com" });
+    assertTruthful(outs as Props, USERS.jane);
+    await wait(1500); // let the slow start land: it must not start a second task
+    assertRemovedExactly(s, [USERS.jane]);
+  });
+
+  it("a task that vanishes (expiry) between two polls", async () => {
+    s = await startSimulator({ taskDurationMs: 200, taskExpiryMs: 0 });
+    usePortal(s.url, KEYS.owner, { DOCSPACE_POLL_MIN_MS: "600", DOCSPACE_POLL_MAX_MS: "600" });
+    const { outs } = await provider.create({ email: "nora.north@example.com" });
+    assertTruthful(outs as Props, USERS.nora);
+    assertRemovedExactly(s, [USERS.nora]);
+  });
+});
+
+describe("faults through Pulumi's provider host", () => {
+  async function program(sim: Simulator, entries: Array<[string, Props]>) {
+    const declared = await lifecycle.declareResources(() => entries.map(([name, args]) => new pkg.UserRemoval(name, args)));
+    const host = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
+    await host.configure({ "docspace:url": sim.url, "docspace:apiKey": KEYS.owner });
+    return { resources: declared.resources, host };
+  }
+
+  it("a task that fails with status 4, then succeeds on the next up", async () => {
+    s = await startSimulator();
+    s.portal.failNext.set(USERS.jane, "Could not delete personal folder");
+    const { resources, host } = await program(s, [["jane", { email: "jane.doe@example.com" }], ["mark", { userId: USERS.mark }]]);
+    try {
+      const state: Parameters<typeof lifecycle.up>[2] = new Map();
+      const first = await lifecycle.up(host, resources, state);
+      const jane = first.steps.find((x) => x.name === "jane")!;
+      expect(jane.ok).toBe(false);
+      expect(jane.error).toContain("Could not delete personal folder");
+      expect(state.get(jane.urn)).toMatchObject({ initErrors: [expect.stringContaining("Could not delete")], outputs: { status: "Failed" } });
+      const plan = await lifecycle.preview(host, resources, state);
+      expect(plan.map((p) => [p.name, p.kind])).toEqual([["jane", "update"], ["mark", "same"]]);
+      const second = await lifecycle.up(host, resources, state);
+      expect(second.steps.every((x) => x.ok)).toBe(true);
+      expect([...state.values()].map((e) => e.outputs.status)).toEqual(["Completed", "Completed"]);
+      expect(s.portal.startedTasks.filter((t) => t.userId === USERS.jane)).toHaveLength(2); // the failed one and the retry
+      expect(s.portal.startedTasks.filter((t) => t.userId === USERS.mark)).toHaveLength(1);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it("the run interrupted after the start was accepted and before outputs were stored: a new host resumes without a second start", async () => {
+    s = await startSimulator({ taskDurationMs: 1500 });
+    const { resources, host } = await program(s, [["jane", { email: "jane.doe@example.com" }]]);
+    const state: Parameters<typeof lifecycle.up>[2] = new Map();
+    const interrupted = lifecycle.up(host, resources, state).catch(() => undefined);
+    while (s.requests("POST people/remove/start").length === 0) await wait(20);
+    await wait(50);
+    host.kill(); // pulumi up interrupted: nothing stored
+    await interrupted;
+    expect(state.size).toBe(0);
+
+    const again = await program(s, [["jane", { email: "jane.doe@example.com" }]]);
+    try {
+      const resumed = await lifecycle.up(again.host, again.resources, state);
+      expect(resumed.steps.map((x) => [x.kind, x.ok])).toEqual([["create", true]]);
+      assertTruthful(state.get(resources[0]!.urn)!.outputs, USERS.jane);
+      assertRemovedExactly(s, [USERS.jane]);
+      expect(s.requests("POST people/remove/start")).toHaveLength(1);
+    } finally {
+      await again.host.stop();
+    }
+  });
+
+  it("the portal restarting mid-run (same port, state kept)", async () => {
+    s = await startSimulator({ taskDurationMs: 2500 });
+    const { resources, host } = await program(s, [["jane", { email: "jane.doe@example.com" }], ["john", { email: "john.smith@example.com", transferTo: "team.lead@example.com" }]]);
+    try {
+      const state: Parameters<typeof lifecycle.up>[2] = new Map();
+      const run = lifecycle.up(host, resources, state);
+      while (s.portal.startedTasks.length < 2) await wait(20);
+      const port = s.port;
+      const portal = s.portal;
+      await s.stop();
+      await wait(1000);
+      s = new (await import("./helpers")).sim.DocSpaceSimulator({ portal, rateLimits: false });
+      await s.start(port);
+      const outcome = await run;
+      expect(outcome.steps.map((x) => x.ok)).toEqual([true, true]);
+      for (const e of state.values()) expect(e.outputs.status).toBe("Completed");
+      assertRemovedExactly(s, [USERS.jane, USERS.john]);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it("200 removals in flight at once in one host, under DocSpace's default limits: zero failures", async () => {
+    s = await startSimulator({ taskDurationMs: [300, 1200], latencyMs: [5, 20], rateLimits: {} });
+    const ids: string[] = [];
+    const entries: Array<[string, Props]> = [];
+    for (let i = 0; i < 200; i++) {
+      const u = s.portal.addUser({ email: `leaver${i}@example.com` });
+      ids.push(u.id);
+      entries.push([u.email, { email: u.email }]);
+    }
+    const { resources, host } = await program(s, entries);
+    await host.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:maxRemovalsPerRun": "500" });
+    try {
+      const state: Parameters<typeof lifecycle.up>[2] = new Map();
+      const outcome = await lifecycle.up(host, resources, state);
+      expect(outcome.refused).toEqual([]);
+      expect(outcome.steps.filter((x) => !x.ok).map((x) => x.error)).toEqual([]);
+      expect([...state.values()].every((e) => e.outputs.status === "Completed")).toBe(true);
+      assertRemovedExactly(s, ids);
+      expect(s.maxWritesInFlight).toBeLessThanOrEqual(15);
+      expect(s.log.filter((r) => r.status === 429)).toHaveLength(0);
+      console.log(`200 parallel removals: ${s.log.length} requests (${(s.log.length / 200).toFixed(2)} per account), max writes in flight ${s.maxWritesInFlight}`);
+    } finally {
+      await host.stop();
+    }
+  });
+});
