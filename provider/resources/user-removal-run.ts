@@ -175,7 +175,8 @@ async function follow(ctx: RunContext, state: UserRemovalState, mode: Mode, dead
   const maxMs = ctx.pollMaxMs ?? envMs("DOCSPACE_POLL_MAX_MS", 10_000);
   const firstSeen = Date.now();
   const firstPct = state.percentage;
-  let wait = Math.max(minMs, Math.min(2000, maxMs));
+  // First look after two poll intervals (2 s by default, as the contract suggests), then pace by the estimate.
+  let wait = Math.min(maxMs, 2 * minMs);
   for (;;) {
     if (state.status === "Completed") return state;
     if (state.status === "Failed") {

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: performance figures against the simulator, one line per figure.
+ * Not part of `npm test`: these machines are shared and noisy.
+ *
+ * Realistic portal: 40 ms a request, tasks of 2 to 5 s, DocSpace's default limits (1500 requests
+ * a minute, 15 concurrent writes). The clock is scaled by SCALE (latency, task durations, the rate
+ * window and the provider's poll pacing together) so the run takes minutes, not hours.
+ */
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parse as yamlParse } from "yaml";
+import { parseOffboardingFile } from "../provider/offboarding/parse";
+import { defineOffboarding } from "../provider/program/offboarding-program";
+import { DocSpaceSimulator, defaultSeed } from "../simulator/server";
+import { ProviderHost } from "./provider-host";
+import { declareResources, up, type StackState } from "./lifecycle";
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 10);
+const LATENCY_MS = 40 / SCALE;
+const TASK_MS: [number, number] = [2000 / SCALE, 5000 / SCALE];
+const WINDOW_MS = 60_000 / SCALE;
+const PER_WINDOW = 1500;
+const ROOT = join(__dirname, "..", "..");
+
+const ownerKey = defaultSeed().users.find((u) => u.type === "Owner")!.apiKeys![0]!.key;
+
+function line(label: string, value: string, note = ""): void {
+  console.log(`${label.padEnd(58)} ${value}${note ? `   ${note}` : ""}`);
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface RunResult {
+  accounts: number;
+  requests: number;
+  wallMs: number;
+  failed: number;
+  peakMb: number;
+  stateBytesPerResource: number;
+  stateEntryBytes: number;
+  throttled: number;
+  maxTaskMs: number;
+}
+
+async function run(accounts: number): Promise<RunResult> {
+  const sim = new DocSpaceSimulator({ latencyMs: LATENCY_MS, taskDurationMs: TASK_MS, rateLimits: { requestsPerWindow: PER_WINDOW, windowMs: WINDOW_MS } });
+  const url = await sim.start();
+  const dir = mkdtempSync(join(tmpdir(), "docspace-bench-"));
+  const file = join(dir, "offboarding.yaml");
+  const lines = ["version: 1", "removals:"];
+  for (let i = 0; i < accounts; i++) {
+    const u = sim.portal.addUser({ email: `bench.user${i}@example.com` });
+    lines.push(`  - email: ${u.email}`);
+  }
+  writeFileSync(file, lines.join("\n") + "\n");
+  const { resources } = await declareResources(() => defineOffboarding({ file }), { timeoutMs: 120_000 });
+  const host = await ProviderHost.start({
+    cwd: ROOT,
+    env: { DOCSPACE_URL: "", DOCSPACE_API_KEY: "", DOCSPACE_POLL_MIN_MS: String(1000 / SCALE), DOCSPACE_POLL_MAX_MS: String(10_000 / SCALE) },
+  });
+  try {
+    await host.configure({
+      "docspace:url": url,
+      "docspace:apiKey": ownerKey,
+      "docspace:maxRemovalsPerRun": String(accounts),
+      "docspace:requestsPerMinute": String(PER_WINDOW),
+      "docspace:rateWindowMs": String(WINDOW_MS),
+    });
+    const state: StackState = new Map();
+    const started = performance.now();
+    const outcome = await up(host, resources, state);
+    const wallMs = performance.now() - started;
+    const peakMb = peakRssMb(host.pid);
+    const entries = [...state.values()];
+    const stateBytes = entries.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.outputs)), 0);
+    return {
+      accounts,
+      requests: sim.log.length,
+      wallMs,
+      failed: outcome.refused.length + outcome.steps.filter((s) => !s.ok || s.outputs?.status !== "Completed").length,
+      peakMb,
+      stateBytesPerResource: stateBytes / Math.max(1, entries.length),
+      stateEntryBytes: entries.reduce((n, e) => n + Buffer.byteLength(JSON.stringify({ inputs: e.inputs, outputs: e.outputs })), 0) / Math.max(1, entries.length),
+      throttled: sim.log.filter((x) => x.status === 429).length,
+      maxTaskMs: Math.max(...sim.portal.startedTasks.map((t) => t.durationMs)),
+    };
+  } finally {
+    await host.stop();
+    await sim.stop();
+  }
+}
+
+function parseBench(): { ratio: number; oursMs: number; bareMs: number } {
+  const text = ["version: 1", "removals:", ...Array.from({ length: 10_000 }, (_, i) => `  - email: person${i}@example.com\n    reason: "ticket HR-${i}"`)].join("\n");
+  const time = (fn: () => unknown, rounds = 5): number => {
+    fn(); // warm up
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = performance.now();
+      fn();
+      samples.push(performance.now() - t);
+    }
+    return samples.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+  };
+  const bareMs = time(() => yamlParse(text));
+  const oursMs = time(() => parseOffboardingFile(text, "bench.yaml"));
+  return { ratio: oursMs / bareMs, oursMs, bareMs };
+}
+
+async function main(): Promise<void> {
+  console.log(`pulumi-docspace benchmark: simulator clock scaled 1/${SCALE} (latency ${LATENCY_MS} ms, tasks ${TASK_MS[0]}-${TASK_MS[1]} ms, ${PER_WINDOW} requests per ${WINDOW_MS} ms, 15 concurrent writes)`);
+  const results: RunResult[] = [];
+  for (const n of [1, 100, 1000]) {
+    const r = await run(n);
+    results.push(r);
+    line(`HTTP requests per removed account, ${n} account${n > 1 ? "s" : ""}`, (r.requests / n).toFixed(2), `(${r.requests} requests, ${r.throttled} answered 429, ${r.failed} failed; target <= 6)`);
+  }
+  const big = results[2]!;
+  const lowerBoundMs = Math.max((big.requests / PER_WINDOW) * WINDOW_MS, big.maxTaskMs);
+  line("Wall time, 1000 removals in parallel / lower bound", (big.wallMs / lowerBoundMs).toFixed(2), `(${(big.wallMs / 1000).toFixed(1)} s vs ${(lowerBoundMs / 1000).toFixed(1)} s scaled; target <= 1.25)`);
+  line("Bytes of state per UserRemoval (__provider + outputs)", big.stateBytesPerResource.toFixed(0), "(target <= 4096)");
+  line("Bytes per state entry as stored (inputs + outputs)", big.stateEntryBytes.toFixed(0), "(both carry __provider)");
+  const p = parseBench();
+  line("Parse+validate 10,000 entries / bare yaml.parse", p.ratio.toFixed(2), `(${p.oursMs.toFixed(0)} ms vs ${p.bareMs.toFixed(0)} ms; target <= 3)`);
+  line("Peak memory (RSS) of the provider host, 1000 accounts", `${big.peakMb.toFixed(0)} MB`);
+  line("Failed removals in all runs", String(results.reduce((n, r) => n + r.failed, 0)));
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
