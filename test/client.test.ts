@@ -131,6 +131,7 @@ describe("typed errors", () => {
     s.inject({ route: "GET people/@self", kind: "429", retryAfterSeconds: 120, times: 1 });
     const e = await failure(clientFor(KEYS.owner, { maxRetryDelayMs: 1000 }).self());
     expect(e).toMatchObject({ kind: "rate-limited", retryAfterSeconds: 120 });
+    expect(e.message).toContain("DocSpace asks to wait 120 s");
   });
 
   it("5xx is a server error, a dropped connection a network error, a slow answer a timeout", async () => {
@@ -158,6 +159,18 @@ describe("typed errors", () => {
 });
 
 describe("retries", () => {
+  it("reads the wait from Retry-After (seconds or a date) or X-RateLimit-Reset (seconds or epoch)", async () => {
+    const { createRequire } = await import("node:module");
+    const { ROOT } = await import("./helpers");
+    const transport = createRequire(`${ROOT}/package.json`)("pulumi-docspace/dist/provider/docspace/transport.js") as typeof import("../provider/docspace/transport");
+    const now = Date.parse("2026-11-22T10:00:00Z");
+    expect(transport.retryAfterSeconds({ "retry-after": "7" }, now)).toBe(7);
+    expect(transport.retryAfterSeconds({ "retry-after": "Sun, 22 Nov 2026 10:00:30 GMT" }, now)).toBe(30);
+    expect(transport.retryAfterSeconds({ "x-ratelimit-reset": "12" }, now)).toBe(12);
+    expect(transport.retryAfterSeconds({ "x-ratelimit-reset": String(now / 1000 + 45) }, now)).toBe(45);
+    expect(transport.retryAfterSeconds({}, now)).toBeUndefined();
+  });
+
   it("retries a read after 429 with Retry-After, waiting as asked", async () => {
     s.inject({ route: "GET people/@self", kind: "429", retryAfterSeconds: 1, times: 2 });
     const t0 = Date.now();

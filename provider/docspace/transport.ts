@@ -244,7 +244,8 @@ function interpret(
 
   const fail = (kind: DocSpaceErrorKind, extra?: { retryAfterSeconds?: number }): never => {
     const answered = serverMessage ? `HTTP ${status} "${serverMessage}"` : `HTTP ${status}${text.trim() === "" ? " with an empty body" : ""}`;
-    throw new DocSpaceError(kind, `Could not ${spec.what} (${operation}): DocSpace answered ${answered}. ${adviceFor(kind)}`, {
+    const wait = extra?.retryAfterSeconds !== undefined ? ` DocSpace asks to wait ${Math.ceil(extra.retryAfterSeconds)} s before trying again.` : "";
+    throw new DocSpaceError(kind, `Could not ${spec.what} (${operation}): DocSpace answered ${answered}.${wait} ${adviceFor(kind)}`, {
       operation,
       httpStatus: status,
       serverMessage,

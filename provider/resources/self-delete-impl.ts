@@ -59,6 +59,9 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
     if (isDocSpaceError(e, "forbidden") && e.serverMessage) {
       throw new DocSpaceError("forbidden", `DocSpace refused to send deletion instructions (HTTP 403 "${e.serverMessage}"): the portal owner and LDAP accounts cannot do this. Use the key of the account that should receive them.`, e);
     }
+    if (isDocSpaceError(e, "forbidden")) {
+      throw new DocSpaceError("forbidden", "DocSpace refused to send deletion instructions (HTTP 403 with an empty body): the API key lacks the permission for it. Use a key of this account with all permissions or accounts:write.", e);
+    }
     throw e;
   }
   const message = stripHtml(html);

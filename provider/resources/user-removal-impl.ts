@@ -45,7 +45,8 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     const result = await preflight(portalClient(), inputs);
     failures.push(...result.failures);
   }
-  return failures.length > 0 ? { inputs: news, failures } : { inputs: { ...inputs, __provider: news.__provider } };
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider } };
 }
 
 /** Accounts this process (one `pulumi preview` or `up`) was asked to start removing. */
