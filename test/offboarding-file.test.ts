@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
 import { KEYS, lifecycle, pkg, program, ROOT, startSimulator, usePortal, writesTo, type Simulator } from "./helpers";
 
 const { parseOffboardingFile, parseOffboardingBytes, loadOffboardingFile, OffboardingFileError } = pkg;
@@ -47,7 +48,10 @@ describe("the hostile corpus: each file gives its error, by line, and zero reque
       for (const issue of e.issues) expect(e.message).toContain(`${path}:${issue.line}:${issue.column}: ${issue.message}`);
       // Through the real program: refused before any resource exists, so the portal hears nothing.
       const before = s.log.length;
-      await expect(lifecycle.declareResources(() => program.defineOffboarding({ file: path }))).rejects.toThrow(OffboardingFileError);
+      const refused = await lifecycle.declareResources(() => program.defineOffboarding({ file: path })).then(() => undefined, (err: unknown) => err as Error & { issues?: unknown });
+      expect(pulumi.RunError.isInstance(refused)).toBe(true); // Pulumi prints its message without a stack trace
+      expect(refused?.message).toBe(e.message);
+      expect(refused?.issues).toEqual(e.issues);
       expect(s.log.length).toBe(before);
     });
   }

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isAbsolute, join } from "node:path";
-import { loadOffboardingFile, type Removal } from "../offboarding/parse";
+import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type Removal } from "../offboarding/parse";
 import { UserRemoval } from "../resources/user-removal";
 
 export interface OffboardingProgramOptions {
@@ -34,11 +34,26 @@ export function logicalName(r: Pick<Removal, "email" | "id">): string {
   return r.email ?? r.id!;
 }
 
+/**
+ * Loads the file; a bad file stops the program with the file's own message and no stack trace
+ * (pulumi.RunError), keeping the issues for callers that want them.
+ */
+function load(path: string): OffboardingFile {
+  try {
+    return loadOffboardingFile(path);
+  } catch (e) {
+    if (e instanceof OffboardingFileError) {
+      throw Object.assign(new pulumi.RunError(e.message), { fileName: e.fileName, issues: e.issues });
+    }
+    throw e;
+  }
+}
+
 export function defineOffboarding(options: OffboardingProgramOptions = {}): OffboardingOutputs {
   const config = new pulumi.Config("docspace");
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
   const path = isAbsolute(file) ? file : join(options.baseDir ?? process.cwd(), file);
-  const parsed = loadOffboardingFile(path);
+  const parsed = load(path);
 
   const removals = parsed.removals.map(
     (r) =>
