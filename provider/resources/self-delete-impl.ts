@@ -9,9 +9,7 @@ import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
 import { configureFromStack, portalClient } from "./credentials";
 import { callerAccount, describeAccount } from "./user-removal-preflight";
-import { containsUnknown, UNKNOWN, withoutProvider } from "./user-removal-model";
-
-type Props = Record<string, unknown>;
+import { containsUnknown, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
 const inputsSchema = z.object({ trigger: z.string().max(200, "must be at most 200 characters").optional() });
 
@@ -67,7 +65,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
   const message = stripHtml(html);
   const email = caller?.email ?? /<b>([^<]+)<\/b>/.exec(html)?.[1] ?? "";
   const state: SelfDeleteState = { userId: caller?.id ?? "", email, sentAt: new Date().toISOString(), message, trigger: inputs.trigger };
-  return { id: `self-delete-${randomUUID()}`, outs: dropUndefined(state) };
+  return { id: `self-delete-${randomUUID()}`, outs: withoutUndefined(state) };
 }
 
 /** A new trigger sends the instructions again (a replacement); nothing else changes anything. */
@@ -89,8 +87,4 @@ export async function remove(): Promise<void> {
 
 export function stripHtml(html: string): string {
   return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").trim();
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -5,22 +5,11 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isDocSpaceError } from "../docspace/errors";
-import { accountRefKind } from "../docspace/schemas";
 import { configureFromStack, maxRemovalsPerRun, portalClient } from "./credentials";
 import { findAccount, preflight } from "./user-removal-preflight";
-import { RemovalIncomplete, runRemoval, type RunContext } from "./user-removal-run";
-import {
-  containsUnknown,
-  parseState,
-  storable,
-  UNKNOWN,
-  userRemovalInputsSchema,
-  withoutProvider,
-  type UserRemovalInputs,
-  type UserRemovalState,
-} from "./user-removal-model";
-
-type Props = Record<string, unknown>;
+import { completed, RemovalIncomplete, runRemoval, withProgress, type RunContext } from "./user-removal-run";
+import { parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { containsUnknown, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configureFromStack(req.config);
@@ -37,7 +26,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
       failures: parsed.error.issues.map((i) => ({ property: String(i.path[0] ?? ""), reason: `${String(i.path[0] ?? "inputs")} ${i.message}` })),
     };
   }
-  const inputs = dropUndefined(parsed.data);
+  const inputs = withoutUndefined(parsed.data);
   const failures: dynamic.CheckFailure[] = [];
   if (isNewAccount(olds, inputs)) {
     const guard = countNewRemoval(inputs);
@@ -89,7 +78,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
     throw new Error(`Refusing to remove ${inputs.email ?? inputs.userId}: ${plan.failures.map((f) => f.reason).join(" ")}`);
   }
   const state = await execute({ client, inputs, target: plan.plan.target, successor: plan.plan.successor }, props);
-  return { id: state.userId, outs: storable(state) };
+  return { id: state.userId, outs: withoutUndefined(state) };
 }
 
 /** Runs the removal; a run that began but did not finish is reported as partially created. */
@@ -103,7 +92,7 @@ async function execute(ctx: RunContext, props: Props): Promise<UserRemovalState>
       // by hand here: the host adds it to successful results only.
       throw Object.assign(new Error(e.message), {
         id: e.state.userId,
-        properties: { ...storable(e.state), __provider: props.__provider },
+        properties: { ...withoutUndefined(e.state), __provider: props.__provider },
         reasons: [e.message],
       });
     }
@@ -114,20 +103,18 @@ async function execute(ctx: RunContext, props: Props): Promise<UserRemovalState>
 /** `pulumi refresh`: brings the stored progress up to date. Never writes. */
 export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
   const state = parseState(props);
-  if (state.status === "Completed") return { id, props: storable(state) }; // the account is gone for good; DocSpace forgets the task
+  if (state.status === "Completed") return { id, props: withoutUndefined(state) }; // the account is gone for good; DocSpace forgets the task
   const client = portalClient();
   const task = state.mode === "transfer" ? await client.reassignProgress(state.userId) : await client.removeProgress(state.userId);
   let next: UserRemovalState;
-  if (task) {
-    const status = task.status === 2 ? "Completed" : task.status === 4 ? "Failed" : task.status === 3 ? "Canceled" : "Running";
-    next = { ...state, taskId: task.id, status, percentage: status === "Completed" ? 100 : task.percentage, error: task.error ?? "", completedAt: status === "Running" ? undefined : state.completedAt ?? new Date().toISOString() };
-  } else {
+  if (task) next = withProgress(state, task);
+  else {
     const still = await findAccount(client, { userId: state.userId }, { fresh: true });
-    if (!still) next = { ...state, status: "Completed", percentage: 100, error: "", completedAt: state.completedAt ?? new Date().toISOString() };
+    if (!still) next = completed(state);
     else if (state.status === "Running") next = { ...state, status: "Failed", error: "DocSpace no longer reports the task and the account still exists." };
     else next = state;
   }
-  return { id, props: storable(next) };
+  return { id, props: withoutUndefined(next) };
 }
 
 /**
@@ -156,20 +143,20 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   const state = parseState(olds);
   const inputs = parseInputs(news);
   if (state.status === "Completed") {
-    return { outs: storable({ ...state, reason: inputs.reason }) };
+    return { outs: withoutUndefined({ ...state, reason: inputs.reason }) };
   }
   const client = portalClient();
   const target = await findAccount(client, { userId: state.userId }, { fresh: true });
   if (!target) {
     // Gone: the earlier run finished after all.
-    return { outs: storable({ ...state, reason: inputs.reason, status: "Completed", percentage: 100, error: "", completedAt: state.completedAt ?? new Date().toISOString() }) };
+    return { outs: withoutUndefined(completed({ ...state, reason: inputs.reason })) };
   }
   const plan = await preflight(client, { ...inputs, email: undefined, userId: state.userId });
   if (plan.failures.length > 0 || !plan.plan) {
     throw new Error(`Refusing to resume the removal of ${state.email || state.userId}: ${plan.failures.map((f) => f.reason).join(" ")}`);
   }
   const next = await execute({ client, inputs, target, successor: plan.plan.successor, previous: state }, news);
-  return { outs: storable(next) };
+  return { outs: withoutUndefined(next) };
 }
 
 /** Removing the entry (or `pulumi destroy`) never restores or re-enables anyone. */
@@ -193,9 +180,3 @@ function parseInputs(props: Props): UserRemovalInputs {
   }
   return parsed.data;
 }
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-export { accountRefKind };

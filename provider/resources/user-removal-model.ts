@@ -3,9 +3,7 @@
  */
 import { z } from "zod";
 import { accountRefKind, emailSchema, guidSchema } from "../docspace/schemas";
-
-/** Pulumi's placeholder for a value not known during preview (it arrives in any field). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { withoutProvider } from "./props";
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
@@ -71,19 +69,4 @@ export function parseState(props: Record<string, unknown>): UserRemovalState {
     throw new Error(`The stored state of this UserRemoval is not readable (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}). Run \`pulumi refresh\`, or remove it from the stack with \`pulumi state delete\` if the account is gone.`);
   }
   return parsed.data;
-}
-
-export function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
-  const { __provider: _ignored, ...rest } = props;
-  void _ignored;
-  return rest;
-}
-
-export function containsUnknown(props: Record<string, unknown>): boolean {
-  return Object.values(props).some((v) => v === UNKNOWN);
-}
-
-/** The state as Pulumi stores it: a protobuf Struct cannot hold undefined, so absent fields are dropped. */
-export function storable(state: UserRemovalState): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
 }

@@ -71,7 +71,7 @@ export function baseState(ctx: RunContext, mode: Mode): UserRemovalState {
   };
 }
 
-function withProgress(state: UserRemovalState, p: TaskProgress): UserRemovalState {
+export function withProgress(state: UserRemovalState, p: TaskProgress): UserRemovalState {
   const status = statusOf(p);
   return {
     ...state,
@@ -83,7 +83,7 @@ function withProgress(state: UserRemovalState, p: TaskProgress): UserRemovalStat
   };
 }
 
-function completed(state: UserRemovalState, note = ""): UserRemovalState {
+export function completed(state: UserRemovalState, note = ""): UserRemovalState {
   return { ...state, status: "Completed", percentage: 100, error: note, completedAt: state.completedAt ?? nowIso() };
 }
 
