@@ -246,7 +246,7 @@ export class DocSpaceSimulator {
 
     // Rate limiter: empty-bodied 429 with headers.
     const isWrite = method !== "GET";
-    const limited = this.rateLimit(caller, routeKey, isWrite);
+    const limited = this.rateLimit(caller, routeKey);
     if (limited) return respond(429, undefined, limited);
     const slots = this.inFlight.get(caller.id) ?? { reads: 0, writes: 0 };
     this.inFlight.set(caller.id, slots);
@@ -309,9 +309,8 @@ export class DocSpaceSimulator {
   }
 
   /** Sliding window per user; SensitiveApi per user and path. Returns 429 headers when over. */
-  private rateLimit(caller: SimUser, routeKey: string, isWrite: boolean): Record<string, string> | undefined {
+  private rateLimit(caller: SimUser, routeKey: string): Record<string, string> | undefined {
     if (!this.rate) return undefined;
-    void isWrite;
     const now = Date.now();
     const check = (key: string, limit: number, windowMs: number): Record<string, string> | undefined => {
       const list = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs);

@@ -4,7 +4,7 @@
  * already has.
  */
 import type { DocSpaceClient } from "../docspace/client";
-import { DocSpaceError, isDocSpaceError, outcomeUnknown } from "../docspace/errors";
+import { isDocSpaceError, outcomeUnknown } from "../docspace/errors";
 import { employeeType, EmployeeStatus, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
 import { sleep } from "../docspace/limiter";
 import { describeAccount, findAccount, forgetAccount } from "./user-removal-preflight";
@@ -221,4 +221,3 @@ function envMs(name: string, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-export { DocSpaceError };
