@@ -61,6 +61,19 @@ describe("the offboarding program", () => {
     expect(totals).toEqual({ total: 2, Unknown: 2 }); // under mocks no status exists yet
   });
 
+  it("warns up front when the file lists more accounts than one run may start", async () => {
+    const file = fileWith(`version: 1\nremovals:\n${ENTRIES.join("")}`);
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (msg: string) => warnings.push(msg);
+    try {
+      await lifecycle.declareResources(() => program.defineOffboarding({ file }), { config: { "docspace:maxRemovalsPerRun": "2" } });
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings.join("\n")).toMatch(/lists 3 accounts and docspace:maxRemovalsPerRun is 2.*pulumi config set docspace:maxRemovalsPerRun 3/);
+  });
+
   it("refuses a bad file before declaring anything", () => {
     const file = fileWith("version: 2\nremovals: []\n");
     expect(() => program.defineOffboarding({ file })).toThrow(/offboarding.yaml:1:10: version: must be 1/);

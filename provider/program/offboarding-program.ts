@@ -54,6 +54,14 @@ export function defineOffboarding(options: OffboardingProgramOptions = {}): Offb
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
   const path = isAbsolute(file) ? file : join(options.baseDir ?? process.cwd(), file);
   const parsed = load(path);
+  const limit = config.getNumber("maxRemovalsPerRun") ?? 20;
+  if (parsed.removals.length > limit) {
+    // The provider's check refuses the removal that would exceed the limit; say the numbers up front.
+    void pulumi.log.warn(
+      `${file} lists ${parsed.removals.length} accounts and docspace:maxRemovalsPerRun is ${limit}: this run fails if more than ${limit} of them are new to the stack. ` +
+        `To allow it: pulumi config set docspace:maxRemovalsPerRun ${parsed.removals.length}`,
+    );
+  }
 
   const removals = parsed.removals.map(
     (r) =>
