@@ -3,6 +3,8 @@
  * own record: every listed account removed exactly once, nobody else touched, no second task,
  * the stored state truthful.
  */
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, ROOT, startSimulator, usePortal, USERS, wait, type Simulator } from "./helpers";
 
@@ -103,6 +105,46 @@ describe("faults through the provider objects", () => {
     const { outs } = await provider.create({ email: "nora.north@example.com" });
     assertTruthful(outs as Props, USERS.nora);
     assertRemovedExactly(s, [USERS.nora]);
+  });
+});
+
+describe("failures after the start was accepted", () => {
+  it("the key revoked while following: recorded as partially created, resumed with a new key, never started twice", async () => {
+    s = await startSimulator({ taskDurationMs: 1500 });
+    usePortal(s.url, KEYS.owner);
+    const creating = provider.create({ email: "jane.doe@example.com" }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { id?: string; properties?: Props },
+    );
+    while (s.requests("POST people/remove/start").length === 0) await wait(10);
+    s.portal.revokeKey(KEYS.owner);
+    const failure = await creating;
+    expect(failure?.message).toMatch(/was started in DocSpace, but following it failed: .*401.*it will not be started twice/s);
+    expect(failure?.id).toBe(USERS.jane);
+    expect(failure?.properties?.status).toBe("Running");
+    s.portal.addApiKey(USERS.owner, "sk-sim-owner-rotated-0001");
+    usePortal(s.url, "sk-sim-owner-rotated-0001");
+    const { outs } = await provider.update!(failure!.id!, failure!.properties!, { email: "jane.doe@example.com" });
+    assertTruthful(outs as Props, USERS.jane);
+    assertRemovedExactly(s, [USERS.jane]);
+  });
+
+  it("a refused start after disabling says the account stays disabled", async () => {
+    s = await startSimulator();
+    usePortal(s.url, KEYS.owner);
+    // DocSpace refuses the start after the disable went through, for a reason preflight could not foresee.
+    const { SimFailure } = createRequire(join(ROOT, "package.json"))("pulumi-docspace/dist/simulator/portal.js") as typeof import("../simulator/portal");
+    const original = s.portal.startRemove.bind(s.portal);
+    s.portal.startRemove = () => {
+      throw new SimFailure(400, `Can not delete user with id = ${USERS.jane}`);
+    };
+    try {
+      await expect(provider.create({ email: "jane.doe@example.com" })).rejects.toThrow(/Can not delete user.*The account was disabled first and stays disabled; nothing was removed/);
+    } finally {
+      s.portal.startRemove = original;
+    }
+    expect(s.portal.liveUser(USERS.jane)!.status).toBe(2);
+    expect(s.portal.startedTasks).toHaveLength(0);
   });
 });
 

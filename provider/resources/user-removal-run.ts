@@ -123,7 +123,17 @@ export async function runRemoval(ctx: RunContext): Promise<UserRemovalState> {
   }
   if (!task) return confirmGone(ctx, state, mode);
   state = withProgress(state, task);
-  return follow(ctx, state, mode, deadline, who);
+  try {
+    return await follow(ctx, state, mode, deadline, who);
+  } catch (e) {
+    if (e instanceof RemovalIncomplete) throw e;
+    // The removal is under way in DocSpace: whatever failed here, the resource must be recorded so
+    // the next run follows this task instead of starting from nothing.
+    throw new RemovalIncomplete(
+      `The removal of ${who} was started in DocSpace, but following it failed: ${(e as Error).message} Run \`pulumi up\` again to follow it; it will not be started twice.`,
+      state,
+    );
+  }
 }
 
 /** Disable if needed, then start; a lost answer is resolved by looking, never by starting blindly. */
@@ -144,7 +154,10 @@ async function startOnce(ctx: RunContext, mode: Mode, target: Employee): Promise
   try {
     return await start();
   } catch (e) {
-    if (!outcomeUnknown(e)) throw e;
+    if (!outcomeUnknown(e)) {
+      if (e instanceof Error && (target.status & EmployeeStatus.Terminated) === 0) e.message += " (The account was disabled first and stays disabled; nothing was removed.)";
+      throw e;
+    }
     // The answer was lost: DocSpace may have started it. Look before doing anything else.
     const seen = await progressOf(client, mode, target.id);
     if (seen) return seen;
