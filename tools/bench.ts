@@ -60,7 +60,7 @@ async function run(accounts: number): Promise<RunResult> {
     lines.push(`  - email: ${u.email}`);
   }
   writeFileSync(file, lines.join("\n") + "\n");
-  const { resources } = await declareResources(() => defineOffboarding({ file }), { timeoutMs: 120_000 });
+  const { resources } = await declareResources(() => defineOffboarding({ file }), { timeoutMs: 120_000, config: { "docspace:maxRemovalsPerRun": String(accounts) } });
   const host = await ProviderHost.start({
     cwd: ROOT,
     env: { DOCSPACE_URL: "", DOCSPACE_API_KEY: "", DOCSPACE_POLL_MIN_MS: String(1000 / SCALE), DOCSPACE_POLL_MAX_MS: String(10_000 / SCALE) },
