@@ -107,6 +107,13 @@ describe("check: read-only preflight, zero writes", () => {
     expect((await refusal({ email: "ldap.larry@example.com" }))[0]!.reason).toContain("LDAP");
   });
 
+  it("refuses one account listed twice, by email and by id", async () => {
+    expect((await check({ email: "jane.doe@example.com" })).failures ?? []).toEqual([]);
+    expect((await check({ email: "jane.doe@example.com" })).failures ?? []).toEqual([]); // the same entry checked again
+    const twice = await check({ userId: USERS.jane });
+    expect(twice.failures).toEqual([{ property: "userId", reason: `${USERS.jane} is the same DocSpace account as jane.doe@example.com, which is also listed; list each account once.` }]);
+  });
+
   it("does not preflight an account already in the state (it may be gone by now)", async () => {
     s.portal.liveUser(USERS.jane)!.removed = true;
     const r = await check({ email: "jane.doe@example.com", reason: "new reason" }, { email: "jane.doe@example.com", __provider: "x" });
@@ -288,12 +295,24 @@ describe("delete", () => {
 
 describe("configuration", () => {
   it("fails with the setting to fix when the URL or key is missing or bad", async () => {
+    const reason = async () => (await check({ email: "jane.doe@example.com" })).failures?.map((f) => f.reason).join(" ");
     usePortal("", "");
-    await expect(check({ email: "jane.doe@example.com" })).rejects.toThrow(/docspace:url/);
+    expect(await reason()).toMatch(/docspace:url/);
+    usePortal("http://portal.example.com", KEYS.owner);
+    expect(await reason()).toMatch(/docspace:url uses http:\/\/ for portal.example.com/);
     usePortal(s.url, "");
-    await expect(check({ email: "jane.doe@example.com" })).rejects.toThrow(/pulumi config set --secret docspace:apiKey/);
+    expect(await reason()).toMatch(/pulumi config set --secret docspace:apiKey/);
+    usePortal(s.url, "sk-bad key with spaces");
+    expect(await reason()).toMatch(/docspace:apiKey is malformed/);
     usePortal(s.url, "sk-revoked-or-wrong");
-    await expect(check({ email: "jane.doe@example.com" })).rejects.toThrow(/Check docspace:apiKey/);
+    expect(await reason()).toMatch(/HTTP 401.*Check docspace:apiKey/);
+    expect(await reason()).not.toContain("sk-revoked-or-wrong");
+    expect(writesTo(s)).toEqual([]);
+  });
+
+  it("create still throws for settings trouble (nothing to record)", async () => {
+    usePortal(s.url, "");
+    await expect(provider.create({ email: "jane.doe@example.com" })).rejects.toThrow(/docspace:apiKey/);
   });
 
   it("reads docspace:url and docspace:apiKey from the stack config in configure", async () => {

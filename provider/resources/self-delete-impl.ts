@@ -38,7 +38,15 @@ export async function check(_olds: Props | undefined, news: Props): Promise<dyna
   if (containsUnknown(raw)) return { inputs: news };
   const parsed = inputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: parsed.error.issues.map((i) => ({ property: String(i.path[0] ?? ""), reason: `${String(i.path[0] ?? "inputs")} ${i.message}` })) };
-  const reason = refusal(await callerAccount(portalClient()));
+  let caller: Employee | undefined;
+  try {
+    caller = await callerAccount(portalClient());
+  } catch (e) {
+    // Settings, key or portal trouble: a check failure prints the message alone, without a stack trace.
+    if (!isDocSpaceError(e)) throw e;
+    return { inputs: news, failures: [{ property: "", reason: e.message }] };
+  }
+  const reason = refusal(caller);
   if (reason) return { inputs: news, failures: [{ property: "trigger", reason }] };
   return { inputs: news };
 }

@@ -31,8 +31,18 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (isNewAccount(olds, inputs)) {
     const guard = countNewRemoval(inputs);
     if (guard) return { inputs: news, failures: [guard] };
-    const result = await preflight(portalClient(), inputs);
-    failures.push(...result.failures);
+    try {
+      const result = await preflight(portalClient(), inputs);
+      failures.push(...result.failures);
+      if (result.plan) {
+        const twice = claimTarget(result.plan.target.id, inputs);
+        if (twice) failures.push(twice);
+      }
+    } catch (e) {
+      // Settings, key or portal trouble: a check failure prints the message alone, without a stack trace.
+      if (!isDocSpaceError(e)) throw e;
+      failures.push({ property: e.kind === "configuration" || e.kind === "authentication" ? "" : inputs.userId !== undefined ? "userId" : "email", reason: e.message });
+    }
   }
   if (failures.length > 0) return { inputs: news, failures };
   return { inputs: news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider } };
@@ -52,9 +62,26 @@ function countNewRemoval(inputs: UserRemovalInputs): dynamic.CheckFailure | unde
   };
 }
 
+/** Which entry claimed each account in this run, so one account named twice (by email and by id) is caught. */
+const claimedBy = new Map<string, string>();
+
+function claimTarget(userId: string, inputs: UserRemovalInputs): dynamic.CheckFailure | undefined {
+  const label = inputs.email ?? inputs.userId!;
+  const first = claimedBy.get(userId.toLowerCase());
+  if (first === undefined || first === label) {
+    claimedBy.set(userId.toLowerCase(), label);
+    return undefined;
+  }
+  return {
+    property: inputs.userId !== undefined ? "userId" : "email",
+    reason: `${label} is the same DocSpace account as ${first}, which is also listed; list each account once.`,
+  };
+}
+
 /** For tests: start a new run's count. */
 export function resetRunGuard(): void {
   newThisRun.clear();
+  claimedBy.clear();
 }
 
 function isNewAccount(olds: Props | undefined, inputs: UserRemovalInputs): boolean {
