@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DocSpaceClient } from "../provider/docspace/client";
 import { employeeType } from "../provider/docspace/schemas";
-import { defineOffboarding } from "../provider/program/offboarding-program";
+import { loadOffboardingFile } from "../provider/offboarding/parse";
+import { defineOffboarding, logicalName } from "../provider/program/offboarding-program";
 import { DocSpaceSimulator, defaultSeed } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
-import { declareResources, preview, up, type PlannedStep, type StackState } from "./lifecycle";
+import { declareResources, preview, up, type DeclaredResource, type PlannedStep, type StackState } from "./lifecycle";
 
 const ROOT = join(__dirname, "..", "..");
 const FILE = process.env.DEMO_OFFBOARDING_FILE ?? "offboarding.yaml";
@@ -62,9 +63,11 @@ async function withCli(url: string): Promise<number> {
 async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number> {
   console.log("pulumi CLI not found on PATH: running the same program through the test lifecycle harness (real program under Pulumi's mocks, real serialized provider in Pulumi's own provider host).");
   await previewMistakes(sim, url);
-  const { resources, result } = await declareResources(() => defineOffboarding({ file: FILE, baseDir: ROOT }), {
+  const declared = await declareResources(() => defineOffboarding({ file: FILE, baseDir: ROOT }), {
     config: { "docspace:offboardingFile": FILE },
   });
+  const resources = inFileOrder(declared.resources, FILE);
+  const result = declared.result;
   const host = await ProviderHost.start({ cwd: ROOT });
   const state: StackState = new Map();
   try {
@@ -117,11 +120,17 @@ async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number>
   }
 }
 
+/** Resources register asynchronously; show them in the order of the file. */
+function inFileOrder(resources: DeclaredResource[], file: string): DeclaredResource[] {
+  const order = loadOffboardingFile(join(ROOT, file)).removals.map(logicalName);
+  return [...resources].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
 /** A file with typical mistakes: preview refuses every entry, and the portal sees no write. */
 async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<void> {
   const file = "examples/offboarding/mistakes.yaml";
   console.log(`\n== pulumi preview (${file}: a file with mistakes)`);
-  const { resources } = await declareResources(() => defineOffboarding({ file, baseDir: ROOT }));
+  const resources = inFileOrder((await declareResources(() => defineOffboarding({ file, baseDir: ROOT }))).resources, file);
   const host = await ProviderHost.start({ cwd: ROOT });
   try {
     await host.configure({ "docspace:url": url, "docspace:apiKey": ownerKey() });
