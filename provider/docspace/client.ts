@@ -2,7 +2,7 @@
  * A small typed client for the DocSpace People endpoints that offboarding uses
  * (contract section 7). Every response is validated; ids are checked before they enter a path.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { DocSpaceError, isDocSpaceError } from "./errors";
 import {
   employeeListSchema,
@@ -15,7 +15,6 @@ import {
 } from "./schemas";
 import { resolveSettings, type SettingsInput } from "./settings";
 import { Transport, type ApiCall } from "./transport";
-import { z as zod } from "zod";
 
 export interface UserPage {
   users: Employee[];
@@ -30,8 +29,8 @@ export interface FilterQuery {
   count?: number;
 }
 
-const booleanSchema = zod.boolean();
-const stringSchema = zod.string();
+const booleanSchema = z.boolean();
+const stringSchema = z.string();
 
 export class DocSpaceClient {
   private readonly transport: Transport;

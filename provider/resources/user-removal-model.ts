@@ -15,7 +15,7 @@ export const userRemovalInputsSchema = z
       .string()
       .trim()
       .refine((v) => accountRefKind(v) !== undefined, "must be the email or the id (GUID) of the DocSpace account that receives the data")
-      .transform((v) => (accountRefKind(v) === "email" ? v.toLowerCase() : v.toLowerCase()))
+      .transform((v) => v.toLowerCase())
       .optional(),
     allowAdmin: z.boolean().optional(),
     reason: z.string().max(2000, "must be at most 2000 characters").optional(),
