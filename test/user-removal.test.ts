@@ -116,7 +116,7 @@ describe("check: read-only preflight, zero writes", () => {
 
   it("does not preflight an account already in the state (it may be gone by now)", async () => {
     s.portal.liveUser(USERS.jane)!.removed = true;
-    const r = await check({ email: "jane.doe@example.com", reason: "new reason" }, { email: "jane.doe@example.com", __provider: "x" });
+    const r = await check({ email: "jane.doe@example.com", reason: "new reason" }, { email: "Jane.Doe@example.com", retiredOption: 1, timeoutSeconds: "old", __provider: "x" });
     expect(r.failures ?? []).toEqual([]);
     expect(s.log).toHaveLength(0);
   });

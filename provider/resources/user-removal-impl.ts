@@ -85,10 +85,11 @@ export function resetRunGuard(): void {
 }
 
 function isNewAccount(olds: Props | undefined, inputs: UserRemovalInputs): boolean {
-  if (!olds || Object.keys(withoutProvider(olds)).length === 0) return true;
-  const prev = userRemovalInputsSchema.safeParse(withoutProvider(olds));
-  if (!prev.success) return true;
-  return !sameAccount(prev.data, inputs);
+  const prev = withoutProvider(olds ?? {});
+  if (Object.keys(prev).length === 0) return true;
+  // Compare the raw identifiers only: inputs stored by another version must still count as the same account.
+  const text = (v: unknown): string | undefined => (typeof v === "string" ? v.trim().toLowerCase() : undefined);
+  return !sameAccount({ email: text(prev.email), userId: text(prev.userId) }, inputs);
 }
 
 function sameAccount(a: { email?: string; userId?: string }, b: { email?: string; userId?: string }): boolean {
