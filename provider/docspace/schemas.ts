@@ -80,12 +80,6 @@ export function employeeType(e: Employee): EmployeeType {
   return "User";
 }
 
-export function statusName(status: number): string {
-  if (status & EmployeeStatus.Terminated) return "disabled";
-  if (status & EmployeeStatus.Pending) return "pending";
-  if (status & EmployeeStatus.Active) return "active";
-  return `status ${status}`;
-}
 
 /** An email address as DocSpace accounts use it: trimmed and lower-cased. */
 export const emailSchema = z

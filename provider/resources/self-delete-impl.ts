@@ -8,7 +8,7 @@ import { z } from "zod";
 import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
 import { configureFromStack, portalClient } from "./credentials";
-import { callerAccount, describeAccount } from "./user-removal-preflight";
+import { callerAccount, describeAccount } from "./accounts";
 import { containsUnknown, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
 const inputsSchema = z.object({ trigger: z.string().max(200, "must be at most 200 characters").optional() });

@@ -6,7 +6,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isDocSpaceError } from "../docspace/errors";
 import { configureFromStack, maxRemovalsPerRun, portalClient } from "./credentials";
-import { findAccount, preflight } from "./user-removal-preflight";
+import { findAccount } from "./accounts";
+import { preflight } from "./user-removal-preflight";
 import { completed, RemovalIncomplete, runRemoval, withProgress, type RunContext } from "./user-removal-run";
 import { parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";

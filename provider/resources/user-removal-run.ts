@@ -7,7 +7,7 @@ import type { DocSpaceClient } from "../docspace/client";
 import { isDocSpaceError, outcomeUnknown } from "../docspace/errors";
 import { employeeType, EmployeeStatus, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
 import { sleep } from "../docspace/limiter";
-import { describeAccount, findAccount, forgetAccount } from "./user-removal-preflight";
+import { describeAccount, findAccount, forgetAccount } from "./accounts";
 import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 
 export type Mode = "remove" | "transfer";
