@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DocSpaceClient } from "../provider/docspace/client";
-import { employeeType } from "../provider/docspace/schemas";
+import { employeeType, isDisabled } from "../provider/docspace/schemas";
 import { loadOffboardingFile } from "../provider/offboarding/parse";
 import { defineOffboarding, logicalName } from "../provider/program/offboarding-program";
 import { DocSpaceSimulator, defaultSeed } from "../simulator/server";
@@ -160,7 +160,7 @@ async function printPlan(plan: PlannedStep[], url: string): Promise<void> {
     const successor = typeof inputs.transferTo === "string" ? inputs.transferTo : undefined;
     const where = successor ? `rooms and shared files go to ${successor}` : "rooms and shared files go to the API key's account";
     const type = who ? employeeType(who) : "?";
-    console.log(`  + remove ${who?.displayName ?? "?"} <${who?.email ?? step.name}> (${type}${who && (who.status & 2) ? ", already disabled" : ""}): ${where}; personal files and the profile are deleted${inputs.reason ? `  [${String(inputs.reason)}]` : ""}`);
+    console.log(`  + remove ${who?.displayName ?? "?"} <${who?.email ?? step.name}> (${type}${who && isDisabled(who) ? ", already disabled" : ""}): ${where}; personal files and the profile are deleted${inputs.reason ? `  [${String(inputs.reason)}]` : ""}`);
   }
   console.log(`  Plan: ${plan.filter((p) => p.kind === "create").length} to remove, ${plan.filter((p) => p.kind === "refused").length} refused by preflight.`);
 }

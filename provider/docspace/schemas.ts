@@ -70,6 +70,16 @@ export const validationProblemSchema = z.looseObject({
   errors: z.record(z.string(), z.array(z.string())).optional(),
 });
 
+/** Disabled ("Terminated", status 2): required before remove/start and reassign/start. */
+export function isDisabled(e: Pick<Employee, "status">): boolean {
+  return (e.status & EmployeeStatus.Terminated) !== 0;
+}
+
+/** Active and not disabled (Pending invitations are not active). */
+export function isActive(e: Pick<Employee, "status">): boolean {
+  return (e.status & EmployeeStatus.Active) !== 0 && !isDisabled(e);
+}
+
 /** The role a DocSpace account has; derived from the DTO's flags (there is no `type` field). */
 export type EmployeeType = "DocSpaceAdmin" | "RoomAdmin" | "User" | "Guest";
 

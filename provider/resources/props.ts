@@ -1,4 +1,7 @@
-/** Helpers for the property bags Pulumi hands dynamic providers, shared by both resources. */
+/** Helpers for what Pulumi hands dynamic providers and gets back from `check`, shared by both resources. */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { z } from "zod";
+import { isDocSpaceError } from "../docspace/errors";
 
 /** Pulumi's placeholder for a value not known during preview (it arrives in any field). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -18,4 +21,19 @@ export function containsUnknown(props: Props): boolean {
 /** As Pulumi stores it: a protobuf Struct cannot hold undefined, so absent fields are dropped. */
 export function withoutUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** One check failure per invalid input, naming the property. */
+export function inputFailures(error: z.ZodError): dynamic.CheckFailure[] {
+  return error.issues.map((i) => ({ property: String(i.path[0] ?? ""), reason: `${String(i.path[0] ?? "inputs")} ${i.message}` }));
+}
+
+/**
+ * Settings, key or portal trouble met during a check, as a failure: it prints the message alone,
+ * without a stack trace. Anything else (a bug) is rethrown. Settings and key problems belong to no
+ * input, so they name no property.
+ */
+export function portalFailure(e: unknown, property: string): dynamic.CheckFailure {
+  if (!isDocSpaceError(e)) throw e;
+  return { property: e.kind === "configuration" || e.kind === "authentication" ? "" : property, reason: e.message };
 }

@@ -9,7 +9,7 @@ import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
 import { configureFromStack, portalClient } from "./credentials";
 import { callerAccount, describeAccount } from "./accounts";
-import { containsUnknown, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
 const inputsSchema = z.object({ trigger: z.string().max(200, "must be at most 200 characters").optional() });
 
@@ -37,14 +37,12 @@ export async function check(_olds: Props | undefined, news: Props): Promise<dyna
   const raw = withoutProvider(news);
   if (containsUnknown(raw)) return { inputs: news };
   const parsed = inputsSchema.safeParse(raw);
-  if (!parsed.success) return { inputs: news, failures: parsed.error.issues.map((i) => ({ property: String(i.path[0] ?? ""), reason: `${String(i.path[0] ?? "inputs")} ${i.message}` })) };
+  if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   let caller: Employee | undefined;
   try {
     caller = await callerAccount(portalClient());
   } catch (e) {
-    // Settings, key or portal trouble: a check failure prints the message alone, without a stack trace.
-    if (!isDocSpaceError(e)) throw e;
-    return { inputs: news, failures: [{ property: "", reason: e.message }] };
+    return { inputs: news, failures: [portalFailure(e, "")] };
   }
   const reason = refusal(caller);
   if (reason) return { inputs: news, failures: [{ property: "trigger", reason }] };

@@ -9,8 +9,8 @@ import { configureFromStack, maxRemovalsPerRun, portalClient } from "./credentia
 import { findAccount } from "./accounts";
 import { preflight } from "./user-removal-preflight";
 import { completed, RemovalIncomplete, runRemoval, withProgress, type RunContext } from "./user-removal-run";
-import { parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import { containsUnknown, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { accountProperty, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configureFromStack(req.config);
@@ -22,10 +22,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (containsUnknown(raw)) return { inputs: news }; // preview with values not known yet: nothing to check
   const parsed = userRemovalInputsSchema.safeParse(raw);
   if (!parsed.success) {
-    return {
-      inputs: news,
-      failures: parsed.error.issues.map((i) => ({ property: String(i.path[0] ?? ""), reason: `${String(i.path[0] ?? "inputs")} ${i.message}` })),
-    };
+    return { inputs: news, failures: inputFailures(parsed.error) };
   }
   const inputs = withoutUndefined(parsed.data);
   const failures: dynamic.CheckFailure[] = [];
@@ -40,9 +37,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
         if (twice) failures.push(twice);
       }
     } catch (e) {
-      // Settings, key or portal trouble: a check failure prints the message alone, without a stack trace.
-      if (!isDocSpaceError(e)) throw e;
-      failures.push({ property: e.kind === "configuration" || e.kind === "authentication" ? "" : inputs.userId !== undefined ? "userId" : "email", reason: e.message });
+      failures.push(portalFailure(e, accountProperty(inputs)));
     }
   }
   if (failures.length > 0) return { inputs: news, failures };
@@ -58,7 +53,7 @@ function countNewRemoval(inputs: UserRemovalInputs): dynamic.CheckFailure | unde
   newThisRun.add(inputs.userId ?? inputs.email ?? "");
   if (newThisRun.size <= limit) return undefined;
   return {
-    property: inputs.userId !== undefined ? "userId" : "email",
+    property: accountProperty(inputs),
     reason: `Refusing to start more than ${limit} removals in one run: ${inputs.email ?? inputs.userId} would be number ${newThisRun.size}. Nothing has been removed by this check. If so many removals are intended, raise the limit with \`pulumi config set docspace:maxRemovalsPerRun ${Math.max(newThisRun.size, limit * 2)}\` (or apply the file in smaller steps).`,
   };
 }
@@ -74,7 +69,7 @@ function claimTarget(userId: string, inputs: UserRemovalInputs): dynamic.CheckFa
     return undefined;
   }
   return {
-    property: inputs.userId !== undefined ? "userId" : "email",
+    property: accountProperty(inputs),
     reason: `${label} is the same DocSpace account as ${first}, which is also listed; list each account once.`,
   };
 }

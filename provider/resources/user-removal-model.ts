@@ -28,6 +28,11 @@ export const userRemovalInputsSchema = z
   });
 export type UserRemovalInputs = z.infer<typeof userRemovalInputsSchema>;
 
+/** The input that names the account, for failures about it. */
+export function accountProperty(inputs: Pick<UserRemovalInputs, "userId">): "userId" | "email" {
+  return inputs.userId !== undefined ? "userId" : "email";
+}
+
 export const removalStatusSchema = z.enum(["Running", "Completed", "Failed", "Canceled"]);
 export type RemovalStatus = z.infer<typeof removalStatusSchema>;
 

@@ -4,9 +4,9 @@
  * Nothing in this module writes to the portal.
  */
 import type { DocSpaceClient } from "../docspace/client";
-import { accountRefKind, employeeType, EmployeeStatus, type Employee } from "../docspace/schemas";
+import { accountRefKind, employeeType, isActive, isDisabled, type Employee } from "../docspace/schemas";
 import { callerAccount, describeAccount, findAccount } from "./accounts";
-import type { UserRemovalInputs } from "./user-removal-model";
+import { accountProperty, type UserRemovalInputs } from "./user-removal-model";
 
 export interface PreflightFailure {
   property: string;
@@ -18,10 +18,6 @@ export interface RemovalPlan {
   successor?: Employee;
   /** The key's own account, when the key may read it (a key scoped to accounts:* may not). */
   caller?: Employee;
-}
-
-function accountProperty(inputs: UserRemovalInputs): string {
-  return inputs.userId !== undefined ? "userId" : "email";
 }
 
 /**
@@ -62,7 +58,7 @@ export async function preflight(client: DocSpaceClient, inputs: UserRemovalInput
         property: "allowAdmin",
         reason: `${who} is a DocSpace admin, and only the portal owner can remove a DocSpace admin; the API key belongs to ${describeAccount(caller)}. Use a key created by the owner.`,
       });
-    } else if (target.isLDAP && (target.status & EmployeeStatus.Terminated) === 0) {
+    } else if (target.isLDAP && !isDisabled(target)) {
       failures.push({
         property: prop,
         reason: `${who} is an LDAP account and still active; DocSpace does not let the API disable LDAP accounts. Disable it in DocSpace or in the directory first, then run again.`,
@@ -79,7 +75,7 @@ export async function preflight(client: DocSpaceClient, inputs: UserRemovalInput
       failures.push({ property: "transferTo", reason: `The successor ${ref} is not a DocSpace account at ${client.origin}. Name an active room admin or DocSpace admin.` });
     } else if (target && successor.id.toLowerCase() === target.id.toLowerCase()) {
       failures.push({ property: "transferTo", reason: `transferTo names the account being removed (${describeAccount(target)}); name someone else to receive the data.` });
-    } else if ((successor.status & EmployeeStatus.Terminated) !== 0 || (successor.status & EmployeeStatus.Active) === 0) {
+    } else if (!isActive(successor)) {
       failures.push({ property: "transferTo", reason: `The successor ${describeAccount(successor)} is not active (disabled or pending); DocSpace can only move data to an active room admin or DocSpace admin.` });
     } else if (!(successor.isOwner || successor.isAdmin || successor.isRoomAdmin)) {
       failures.push({

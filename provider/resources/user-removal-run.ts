@@ -5,7 +5,7 @@
  */
 import type { DocSpaceClient } from "../docspace/client";
 import { isDocSpaceError, outcomeUnknown } from "../docspace/errors";
-import { employeeType, EmployeeStatus, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
+import { employeeType, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
 import { sleep } from "../docspace/limiter";
 import { describeAccount, findAccount, forgetAccount } from "./accounts";
 import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
@@ -98,7 +98,7 @@ export async function runRemoval(ctx: RunContext): Promise<UserRemovalState> {
 
   let task: TaskProgress | undefined;
   // A task can only exist for a disabled account (both starts require it), so look only then.
-  if ((target.status & EmployeeStatus.Terminated) !== 0) {
+  if (isDisabled(target)) {
     task = await progressOf(client, mode, target.id);
     if (task && task.status === TaskStatus.Completed) return completed(withProgress(state, task));
     if (task && task.status !== TaskStatus.Running && task.status !== TaskStatus.Created) task = undefined; // failed or canceled: start anew
@@ -108,7 +108,7 @@ export async function runRemoval(ctx: RunContext): Promise<UserRemovalState> {
     try {
       task = await startOnce(ctx, mode, target);
     } catch (e) {
-      if (isDocSpaceError(e, "precondition") && (target.status & EmployeeStatus.Terminated) !== 0) {
+      if (isDocSpaceError(e, "precondition") && isDisabled(target)) {
         // Our view of the account was stale (re-enabled since?): look again, then try once more.
         forgetAccount(client, target);
         const fresh = await findAccount(client, { userId: target.id }, { fresh: true });
@@ -139,7 +139,7 @@ export async function runRemoval(ctx: RunContext): Promise<UserRemovalState> {
 /** Disable if needed, then start; a lost answer is resolved by looking, never by starting blindly. */
 async function startOnce(ctx: RunContext, mode: Mode, target: Employee): Promise<TaskProgress | undefined> {
   const { client } = ctx;
-  if ((target.status & EmployeeStatus.Terminated) === 0) {
+  if (!isDisabled(target)) {
     try {
       await client.setStatus([target.id], 2);
     } catch (e) {
@@ -155,7 +155,7 @@ async function startOnce(ctx: RunContext, mode: Mode, target: Employee): Promise
     return await start();
   } catch (e) {
     if (!outcomeUnknown(e)) {
-      if (e instanceof Error && (target.status & EmployeeStatus.Terminated) === 0) e.message += " (The account was disabled first and stays disabled; nothing was removed.)";
+      if (e instanceof Error && !isDisabled(target)) e.message += " (The account was disabled first and stays disabled; nothing was removed.)";
       throw e;
     }
     // The answer was lost: DocSpace may have started it. Look before doing anything else.
