@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lifecycle, program, ROOT } from "./helpers";
+import { hostModule, lifecycle, program, ROOT } from "./helpers";
 
 function fileWith(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), "offboarding-"));
@@ -49,7 +49,7 @@ describe("the offboarding program", () => {
     const before = byName(first.resources);
     const after = byName(second.resources);
     for (const [urn, inputs] of before) expect(after.get(urn)).toEqual(inputs);
-    expect([...after.keys()].filter((u) => !before.has(u))).toEqual([lifecycle.urnOf("pulumi-nodejs:dynamic/docspace:UserRemoval", "new.person@example.com")]);
+    expect([...after.keys()].filter((u) => !before.has(u))).toEqual([hostModule.urnFor("pulumi-nodejs:dynamic/docspace:UserRemoval", "new.person@example.com")]);
   });
 
   it("exports per-account outcomes and totals by status", async () => {

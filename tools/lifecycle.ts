@@ -6,7 +6,7 @@
  * update, refresh through read.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InitFailedError, ProviderHost, type CheckFailure, type Props } from "./provider-host";
+import { InitFailedError, ProviderHost, urnFor, type CheckFailure, type Props } from "./provider-host";
 
 export interface DeclaredResource {
   urn: string;
@@ -59,7 +59,7 @@ export async function declareResources(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
         const inputs = args.inputs as Props;
-        resources.push({ urn: urnOf(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
+        resources.push({ urn: urnFor(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
         return { id: `${args.name}-id`, state: inputs };
       },
       call: (args: pulumi.runtime.MockCallArgs) => args.inputs as Record<string, unknown>,
@@ -88,10 +88,6 @@ function collectResources(result: unknown): pulumi.Resource[] {
   if (Array.isArray(result)) return result.filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r));
   if (pulumi.Resource.isInstance(result)) return [result];
   return [];
-}
-
-export function urnOf(type: string, name: string, project = "docspace-offboarding", stack = "dev"): string {
-  return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }
 
 /** What `pulumi preview` would show. Nothing here writes to the portal. */
