@@ -52,18 +52,16 @@ const BASE_DELAY_MS = 500;
 
 export class Transport {
   private readonly gate: PortalGate;
+  /** Portal and a fingerprint of the key (never the key): computed once, used as a cache key on every lookup. */
+  readonly identity: string;
 
   constructor(private readonly settings: PortalSettings) {
     this.gate = gateFor(settings.origin, settings.limits);
+    this.identity = `${settings.origin}#${createHash("sha256").update(settings.apiKey).digest("hex").slice(0, 16)}`;
   }
 
   get origin(): string {
     return this.settings.origin;
-  }
-
-  get identity(): string {
-    const digest = createHash("sha256").update(this.settings.apiKey).digest("hex").slice(0, 16);
-    return `${this.settings.origin}#${digest}`;
   }
 
   async call(spec: ApiCall): Promise<ApiResult> {
