@@ -77,6 +77,13 @@ export function defaultSeed(): Seed {
   return seedSchema.parse(JSON.parse(readFileSync(join(__dirname, "seed.json"), "utf8")));
 }
 
+/** The seeded portal owner's API key (simulator only), for the demo and the benchmark. */
+export function ownerApiKey(seed: Seed = defaultSeed()): string {
+  const key = seed.users.find((u) => u.type === "Owner")?.apiKeys?.[0]?.key;
+  if (!key) throw new Error("the simulator's seed has no owner with an API key");
+  return key;
+}
+
 interface RouteMatch {
   template: string;
   params: Record<string, string>;

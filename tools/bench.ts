@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { parse as yamlParse } from "yaml";
 import { parseOffboardingFile } from "../provider/offboarding/parse";
 import { defineOffboarding } from "../provider/program/offboarding-program";
-import { DocSpaceSimulator, defaultSeed } from "../simulator/server";
+import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, up, type StackState } from "./lifecycle";
 
@@ -24,7 +24,7 @@ const WINDOW_MS = 60_000 / SCALE;
 const PER_WINDOW = 1500;
 const ROOT = join(__dirname, "..", "..");
 
-const ownerKey = defaultSeed().users.find((u) => u.type === "Owner")!.apiKeys![0]!.key;
+const ownerKey = ownerApiKey();
 
 function line(label: string, value: string, note = ""): void {
   console.log(`${label.padEnd(58)} ${value}${note ? `   ${note}` : ""}`);

@@ -12,7 +12,7 @@ import { DocSpaceClient } from "../provider/docspace/client";
 import { employeeType, isDisabled } from "../provider/docspace/schemas";
 import { loadOffboardingFile } from "../provider/offboarding/parse";
 import { defineOffboarding, logicalName } from "../provider/program/offboarding-program";
-import { DocSpaceSimulator, defaultSeed } from "../simulator/server";
+import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, preview, up, type DeclaredResource, type PlannedStep, type StackState } from "./lifecycle";
 
@@ -21,11 +21,6 @@ const FILE = process.env.DEMO_OFFBOARDING_FILE ?? "offboarding.yaml";
 
 function pulumiOnPath(): boolean {
   return spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
-}
-
-function ownerKey(): string {
-  const owner = defaultSeed().users.find((u) => u.type === "Owner")!;
-  return owner.apiKeys![0]!.key;
 }
 
 async function main(): Promise<number> {
@@ -49,7 +44,7 @@ async function withCli(url: string): Promise<number> {
     if (run("stack", "init", stack) !== 0) return 1;
     run("config", "set", "docspace:url", url, "--stack", stack);
     // The key goes in as a secret through stdin, never on a command line.
-    spawnSync("pulumi", ["config", "set", "--secret", "docspace:apiKey", "--stack", stack, "--cwd", ROOT], { input: ownerKey(), stdio: ["pipe", "inherit", "inherit"], env });
+    spawnSync("pulumi", ["config", "set", "--secret", "docspace:apiKey", "--stack", stack, "--cwd", ROOT], { input: ownerApiKey(), stdio: ["pipe", "inherit", "inherit"], env });
     run("config", "set", "docspace:offboardingFile", FILE, "--stack", stack);
     if (run("preview", "--stack", stack, "--diff") !== 0) return 1;
     if (run("up", "--yes", "--stack", stack, "--skip-preview") !== 0) return 1;
@@ -71,7 +66,7 @@ async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number>
   const host = await ProviderHost.start({ cwd: ROOT });
   const state: StackState = new Map();
   try {
-    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerKey() });
+    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerApiKey() });
 
     // ---- preview
     console.log(`\n== pulumi preview (${FILE}, ${resources.length} entries)`);
@@ -133,7 +128,7 @@ async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<voi
   const resources = inFileOrder((await declareResources(() => defineOffboarding({ file, baseDir: ROOT }))).resources, file);
   const host = await ProviderHost.start({ cwd: ROOT });
   try {
-    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerKey() });
+    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerApiKey() });
     const writes = sim.writes().length;
     await printPlan(await preview(host, resources, new Map()), url);
     console.log(`  Preview fails; the portal received ${sim.writes().length - writes} writes.`);
@@ -144,7 +139,7 @@ async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<voi
 
 /** Who will be removed, with name, type and where their data goes; and what preflight refuses. */
 async function printPlan(plan: PlannedStep[], url: string): Promise<void> {
-  const reader = new DocSpaceClient({ url, apiKey: ownerKey() });
+  const reader = new DocSpaceClient({ url, apiKey: ownerApiKey() });
   for (const step of plan) {
     if (step.kind === "refused") {
       console.log(`  x ${step.name}: refused by preflight`);
