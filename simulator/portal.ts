@@ -43,6 +43,8 @@ export interface SimUser {
 }
 
 export interface SimApiKey {
+  id: string;
+  name: string;
   key: string;
   userId: string;
   permissions: string[];
@@ -138,7 +140,7 @@ export class Portal {
         terminatedAt: u.status === 2 ? new Date("2026-10-01T12:00:00Z") : undefined,
         registeredAt,
       });
-      for (const k of u.apiKeys ?? []) this.keys.set(k.key, { key: k.key, userId: id, permissions: k.permissions, revoked: false });
+      for (const k of u.apiKeys ?? []) this.keys.set(k.key, { id: randomUUID(), name: k.name, key: k.key, userId: id, permissions: k.permissions, revoked: false });
     }
   }
 
@@ -164,13 +166,13 @@ export class Portal {
     return user;
   }
 
-  addApiKey(userId: string, key: string, permissions: string[] = ["*"]): void {
-    this.keys.set(key, { key, userId: userId.toLowerCase(), permissions, revoked: false });
+  addApiKey(userId: string, key: string, permissions: string[] = ["*"], name = "test key"): void {
+    this.keys.set(key, { id: randomUUID(), name, key, userId: userId.toLowerCase(), permissions, revoked: false });
   }
 
+  /** Contract 7.13: an exact match on the stored address (letter case included), removed users ignored. */
   userByEmail(email: string): SimUser | undefined {
-    const wanted = email.toLowerCase();
-    for (const u of this.users.values()) if (!u.removed && u.email.toLowerCase() === wanted) return u;
+    for (const u of this.users.values()) if (!u.removed && u.email === email) return u;
     return undefined;
   }
 
@@ -296,6 +298,21 @@ export class Portal {
     }
     if (target.type === "DocSpaceAdmin" && caller.type !== "Owner") throw accessDenied();
     return this.startTask("remove", caller, target.id, undefined, true);
+  }
+
+  /**
+   * A task started outside this tool, as DocSpace's own UI (or another admin's script) would start
+   * it: the same queue, the same dedupe. The account is disabled first, as the UI does.
+   */
+  startFromUi(kind: TaskKind, userId: string, opts: { toUserId?: string; deleteProfile?: boolean; by?: string } = {}): SimTask {
+    const caller = this.liveUser(opts.by ?? [...this.users.values()].find((u) => u.type === "Owner")!.id)!;
+    const target = this.liveUser(userId);
+    if (!target) throw new Error(`startFromUi: no live user ${userId}`);
+    if (!this.isTerminated(target)) {
+      target.status = 2;
+      target.terminatedAt ??= new Date();
+    }
+    return kind === "remove" ? this.startRemove(caller, target.id) : this.startReassign(caller, target.id, opts.toUserId!, opts.deleteProfile ?? false);
   }
 
   /** 7.2 / 7.5 progress */

@@ -21,7 +21,14 @@ export type FaultKind =
   /** Carry the request out, start the answer, then drop the connection mid-body. */
   | "applied-then-reset"
   /** Wait `delayMs` before handling (slower than a client's timeout, say). */
-  | "delay";
+  | "delay"
+  /**
+   * Answer with `response` instead of the route's own answer, without carrying the request out:
+   * a misbehaving proxy, a portal bug, another service at the address.
+   */
+  | "respond"
+  /** Carry the request out, then answer with `response` instead (an unreadable 2xx, say). */
+  | "applied-then-respond";
 
 export interface Fault {
   /** "METHOD route-template", e.g. "POST people/remove/start", or "*" for every route. */
@@ -29,8 +36,12 @@ export interface Fault {
   kind: FaultKind;
   /** How many matching requests it hits (default 1). */
   times?: number;
+  /** Let this many matching requests through untouched first. */
+  skip?: number;
   retryAfterSeconds?: number;
   delayMs?: number;
+  /** For "respond" and "applied-then-respond". */
+  response?: { status: number; body?: string; headers?: Record<string, string> };
 }
 
 export interface RateLimitOptions {
@@ -92,6 +103,7 @@ interface RouteMatch {
 const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 const ROUTES: Array<{ method: string; template: string; re: RegExp }> = [
   ["GET", "people/@self", /^people\/@self$/],
+  ["GET", "keys/@self", /^keys\/@self$/],
   ["GET", "people/email", /^people\/email$/],
   ["GET", "people/filter", /^people\/filter$/],
   ["PUT", "people/status/{status}", /^people\/status\/(?<status>[^/]+)$/],
@@ -118,6 +130,8 @@ function matchRoute(method: string, path: string): RouteMatch | undefined {
 
 /** Contract section 3: the scopes a key needs for a route (any one of them). */
 function scopesFor(method: string, template: string): string[] {
+  // Routes outside the scope map (keys/*, like security/* and portal/*) need a global scope.
+  if (!template.startsWith("people")) return method === "GET" ? ["*:read", "*:write"] : ["*:write"];
   const self = template.startsWith("people/@self");
   if (method === "GET") return self ? ["*:read", "*:write", "accounts.self:read", "accounts.self:write"] : ["*:read", "*:write", "accounts:read", "accounts:write"];
   return self ? ["*:write", "accounts.self:write"] : ["*:write", "accounts:write"];
@@ -133,7 +147,7 @@ export class DocSpaceSimulator {
   readonly log: LoggedRequest[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  private faults: Array<Fault & { left: number }> = [];
+  private faults: Array<Fault & { left: number; toSkip: number }> = [];
   private readonly rate: RateLimitOptions | undefined;
   private latency: number | [number, number];
   private readonly windows = new Map<string, number[]>();
@@ -184,7 +198,7 @@ export class DocSpaceSimulator {
 
   /** Adds a fault; it hits the next `times` matching requests. */
   inject(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    this.faults.push({ ...fault, left: fault.times ?? 1, toSkip: fault.skip ?? 0 });
   }
 
   clearFaults(): void {
@@ -207,7 +221,12 @@ export class DocSpaceSimulator {
 
   private takeFault(route: string): (Fault & { left: number }) | undefined {
     const f = this.faults.find((x) => x.left > 0 && (x.route === "*" || x.route === route));
-    if (f) f.left--;
+    if (!f) return undefined;
+    if (f.toSkip > 0) {
+      f.toSkip--;
+      return undefined;
+    }
+    f.left--;
     return f;
   }
 
@@ -285,6 +304,8 @@ export class DocSpaceSimulator {
             await sleep(fault.delayMs ?? 5000);
             this.portal.advance();
             break;
+          case "respond":
+            return respond(fault.response?.status ?? 200, fault.response?.body, fault.response?.headers ?? {});
           default:
             break;
         }
@@ -292,7 +313,7 @@ export class DocSpaceSimulator {
       let status: number;
       let body: string | undefined;
       try {
-        const result = this.route(caller, method, route, url, raw);
+        const result = this.route(caller, method, route, url, raw, m![1]!.trim());
         status = result.status ?? 200;
         body = envelope(result.response, url, method, result.total, status);
       } catch (e) {
@@ -300,6 +321,7 @@ export class DocSpaceSimulator {
         status = e.httpStatus;
         body = e.body === "envelope" ? errorBody(e.httpStatus, e.message, e.exceptionType) : e.body === "validation" ? validationBody(e.message, url, method) : undefined;
       }
+      if (fault?.kind === "applied-then-respond") return respond(fault.response?.status ?? 200, fault.response?.body, fault.response?.headers ?? {});
       if (fault?.kind === "applied-then-503") return respond(503, "<html><body>Service Unavailable</body></html>", { "Content-Type": "text/html" });
       if (fault?.kind === "applied-then-reset") {
         entry.status = -1;
@@ -341,7 +363,7 @@ export class DocSpaceSimulator {
     return check(`user:${caller.id}`, this.rate.requestsPerWindow, this.rate.windowMs);
   }
 
-  private route(caller: SimUser, method: string, route: RouteMatch, url: URL, raw: string): { response?: unknown; total?: number; status?: number } {
+  private route(caller: SimUser, method: string, route: RouteMatch, url: URL, raw: string, bearer: string): { response?: unknown; total?: number; status?: number } {
     const p = this.portal;
     const body = parseBody(raw);
     const q = (name: string): string | undefined => {
@@ -349,6 +371,19 @@ export class DocSpaceSimulator {
       return undefined;
     };
     switch (`${method} ${route.template}`) {
+      case "GET keys/@self": {
+        const k = this.portal.keys.get(bearer)!;
+        return {
+          response: {
+            id: k.id,
+            name: k.name,
+            keyPostfix: k.key.slice(-4),
+            permissions: k.permissions,
+            isActive: !k.revoked,
+            createBy: { id: caller.id, displayName: `${caller.firstName} ${caller.lastName}` },
+          },
+        };
+      }
       case "GET people/@self":
         return { response: { ...this.employee(caller, caller), theme: "Base", loginEventId: 0, hasPersonalFolder: true } };
       case "GET people/email": {

@@ -53,7 +53,7 @@ const JOHN = { inputs: { email: "john.smith@example.com", transferTo: "team.lead
 describe("faults through the provider objects", () => {
   it("429 storms with Retry-After on reads and on starts", async () => {
     s = await startSimulator();
-    s.inject({ route: "GET people/email", kind: "429", retryAfterSeconds: 1, times: 3 });
+    s.inject({ route: "GET people/filter", kind: "429", retryAfterSeconds: 1, times: 3 });
     s.inject({ route: "POST people/remove/start", kind: "429", retryAfterSeconds: 1, times: 2 });
     s.inject({ route: "POST people/reassign/start", kind: "429", retryAfterSeconds: 1, times: 1 });
     s.inject({ route: "GET people/remove/progress/{userid}", kind: "429", retryAfterSeconds: 1, times: 2 });
@@ -63,7 +63,7 @@ describe("faults through the provider objects", () => {
 
   it("500, 502 and 503 on reads", async () => {
     s = await startSimulator();
-    s.inject({ route: "GET people/email", kind: "500", times: 2 });
+    s.inject({ route: "GET people/filter", kind: "500", times: 2 });
     s.inject({ route: "GET people/{userid}", kind: "502", times: 2 });
     s.inject({ route: "GET people/remove/progress/{userid}", kind: "503", times: 3 });
     s.inject({ route: "GET people/@self", kind: "503", times: 1 });
@@ -90,7 +90,7 @@ describe("faults through the provider objects", () => {
   it("answers slower than the client's timeout, on a read and on a start", async () => {
     s = await startSimulator({ taskDurationMs: 300 });
     process.env.DOCSPACE_REQUEST_TIMEOUT_MS = "400";
-    s.inject({ route: "GET people/email", kind: "delay", delayMs: 1200, times: 1 });
+    s.inject({ route: "GET people/filter", kind: "delay", delayMs: 1200, times: 1 });
     s.inject({ route: "POST people/remove/start", kind: "delay", delayMs: 1200, times: 1 });
     usePortal(s.url, KEYS.owner, { DOCSPACE_REQUEST_TIMEOUT_MS: "400" });
     const { outs } = await provider.create({ email: "jane.doe@example.com" });
@@ -139,7 +139,7 @@ describe("failures after the start was accepted", () => {
       throw new SimFailure(400, `Can not delete user with id = ${USERS.jane}`);
     };
     try {
-      await expect(provider.create({ email: "jane.doe@example.com" })).rejects.toThrow(/Can not delete user.*The account was disabled first and stays disabled; nothing was removed/);
+      await expect(provider.create({ email: "jane.doe@example.com" })).rejects.toThrow(/Can not delete user.*was disabled first and stays disabled; nothing was removed/);
     } finally {
       s.portal.startRemove = original;
     }

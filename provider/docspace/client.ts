@@ -23,6 +23,8 @@ export interface UserPage {
 
 export interface FilterQuery {
   filterValue?: string;
+  /** With a separator, the terms of filterValue are ORed (contract 7.15). */
+  filterSeparator?: string;
   employeeStatus?: number;
   startIndex?: number;
   /** 1..100 (DocSpace's own bound). */
@@ -30,6 +32,8 @@ export interface FilterQuery {
 }
 
 const booleanSchema = z.boolean();
+/** ApiKeyResponseDto, as far as it is used: the scopes (an empty list means no restriction). */
+const apiKeySchema = z.looseObject({ permissions: z.array(z.string()).nullish() });
 const stringSchema = z.string();
 
 export class DocSpaceClient {
@@ -67,6 +71,12 @@ export class DocSpaceClient {
     return this.expect(employeeSchema, { method: "GET", path: "people/@self", retry: "idempotent", what: "read the API key's own account" });
   }
 
+  /** GET keys/@self: the key this request is made with, and its scopes. */
+  async currentKey(): Promise<{ permissions: string[] }> {
+    const key = await this.expect(apiKeySchema, { method: "GET", path: "keys/@self", retry: "idempotent", what: "read the API key's own permissions" });
+    return { permissions: key.permissions ?? [] };
+  }
+
   /** Looks a user up, returning undefined instead of throwing when there is none. */
   async findUser(by: { email?: string; userId?: string }): Promise<Employee | undefined> {
     try {
@@ -86,7 +96,7 @@ export class DocSpaceClient {
     const result = await this.transport.call({
       method: "GET",
       path: "people/filter",
-      query: { filterValue: query.filterValue, employeeStatus: query.employeeStatus, startIndex: query.startIndex ?? 0, count },
+      query: { filterValue: query.filterValue, filterSeparator: query.filterSeparator, employeeStatus: query.employeeStatus, startIndex: query.startIndex ?? 0, count },
       retry: "idempotent",
       what: "list users",
     });

@@ -16,7 +16,9 @@ export type DocSpaceErrorKind =
   | "network"
   | "timeout"
   | "validation"
-  | "unexpected-response";
+  | "unexpected-response"
+  /** The step's own deadline came before the request could be sent (it was not sent). */
+  | "deadline";
 
 export interface DocSpaceErrorDetails {
   /** What was asked, e.g. "POST people/remove/start". */
@@ -27,6 +29,10 @@ export interface DocSpaceErrorDetails {
   serverMessage?: string;
   /** Seconds DocSpace asked us to wait (Retry-After / X-RateLimit-Reset). */
   retryAfterSeconds?: number;
+  /** The answer carried DocSpace's own error envelope (`{"error": {...}, "status": 1, ...}`). */
+  envelope?: boolean;
+  /** The request never left this process (bad settings, a deadline reached while waiting). */
+  notSent?: boolean;
 }
 
 export class DocSpaceError extends Error {
@@ -35,15 +41,19 @@ export class DocSpaceError extends Error {
   readonly httpStatus?: number;
   readonly serverMessage?: string;
   readonly retryAfterSeconds?: number;
+  readonly envelope: boolean;
+  readonly notSent: boolean;
 
   constructor(kind: DocSpaceErrorKind, message: string, details: DocSpaceErrorDetails = {}) {
-    super(message);
+    super(boundText(message, 2000));
     this.name = errorNames[kind];
     this.kind = kind;
     this.operation = details.operation;
     this.httpStatus = details.httpStatus;
-    this.serverMessage = details.serverMessage;
+    this.serverMessage = details.serverMessage === undefined ? undefined : boundText(details.serverMessage);
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.envelope = details.envelope ?? false;
+    this.notSent = details.notSent ?? kind === "configuration";
   }
 }
 
@@ -59,7 +69,18 @@ const errorNames: Record<DocSpaceErrorKind, string> = {
   timeout: "DocSpaceTimeoutError",
   validation: "DocSpaceValidationError",
   "unexpected-response": "DocSpaceUnexpectedResponseError",
+  deadline: "DocSpaceDeadlineError",
 };
+
+/**
+ * Text from the portal (or about it) before it is kept or printed: control characters replaced,
+ * whitespace collapsed, cut to `max` characters. A portal can answer anything, of any size.
+ */
+export function boundText(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(/[ \t]{2,}/g, " ");
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+}
 
 export function isDocSpaceError(e: unknown, kind?: DocSpaceErrorKind): e is DocSpaceError {
   return e instanceof DocSpaceError && (kind === undefined || e.kind === kind);
@@ -67,7 +88,22 @@ export function isDocSpaceError(e: unknown, kind?: DocSpaceErrorKind): e is DocS
 
 /** True when DocSpace may or may not have carried out the request (the answer was lost). */
 export function outcomeUnknown(e: unknown): boolean {
-  return isDocSpaceError(e) && (e.kind === "server" || e.kind === "network" || e.kind === "timeout");
+  return !refusedBeforeActing(e);
+}
+
+/**
+ * True only when the failure proves the portal did not carry the request out: it was never sent,
+ * or DocSpace itself said no before acting (its error envelope on a 4xx, or the empty-bodied
+ * 401 / 403 / 429 of its authentication pipeline and rate limiter). Anything else (5xx, a reset,
+ * a timeout, an unreadable 2xx, a redirect, an HTML page) may hide a request that was carried out.
+ */
+export function refusedBeforeActing(e: unknown): boolean {
+  if (!isDocSpaceError(e)) return false;
+  if (e.notSent) return true;
+  const status = e.httpStatus;
+  if (status === undefined || status < 400 || status >= 500) return false;
+  if (e.kind === "validation") return true;
+  return e.envelope || status === 401 || status === 403 || status === 429;
 }
 
 /** What to do next, per kind; appended to every message so each one ends with advice. */
@@ -95,5 +131,7 @@ export function adviceFor(kind: DocSpaceErrorKind): string {
       return "DocSpace rejected the request's fields; this is a bug in pulumi-docspace if the inputs were valid, please report it.";
     case "unexpected-response":
       return "DocSpace answered in a form this version does not understand. Check that docspace:url points at a DocSpace portal.";
+    case "deadline":
+      return "The step's time (timeoutSeconds) ran out while waiting to send it; nothing was sent. Run `pulumi up` again.";
   }
 }

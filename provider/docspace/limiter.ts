@@ -21,17 +21,35 @@ export const DEFAULT_LIMITS: PortalLimits = {
   windowMs: 60_000,
 };
 
+/** Thrown when a deadline passes while waiting for a slot: nothing was sent. */
+export class WaitExpired extends Error {}
+
 class Semaphore {
   private active = 0;
   private readonly waiters: Array<() => void> = [];
   constructor(private readonly size: number) {}
 
-  async acquire(): Promise<void> {
+  async acquire(deadline = Infinity): Promise<void> {
     if (this.active < this.size) {
       this.active++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const waiter = (): void => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push(waiter);
+      const timer = Number.isFinite(deadline)
+        ? setTimeout(() => {
+            const i = this.waiters.indexOf(waiter);
+            if (i >= 0) {
+              this.waiters.splice(i, 1);
+              reject(new WaitExpired());
+            }
+          }, Math.max(0, deadline - Date.now()))
+        : undefined;
+    });
   }
 
   release(): void {
@@ -54,9 +72,9 @@ class SlidingWindow {
   constructor(private readonly limit: number, private readonly windowMs: number) {}
 
   /** Waits for room, then returns the function to call when the answer has arrived. */
-  take(): Promise<() => void> {
+  take(deadline = Infinity): Promise<() => void> {
     // Serialise the takers so the window is granted in arrival order.
-    const turn = this.queue.then(() => this.waitForRoom());
+    const turn = this.queue.then(() => this.waitForRoom(deadline));
     this.queue = turn.then(
       () => undefined,
       () => undefined,
@@ -64,9 +82,10 @@ class SlidingWindow {
     return turn;
   }
 
-  private async waitForRoom(): Promise<() => void> {
+  private async waitForRoom(deadline: number): Promise<() => void> {
     for (;;) {
       const now = Date.now();
+      if (now >= deadline) throw new WaitExpired();
       for (let i = this.marks.length - 1; i >= 0; i--) if (this.marks[i]! <= now - this.windowMs) this.marks.splice(i, 1);
       if (this.marks.length < this.limit) {
         this.marks.push(Infinity);
@@ -76,7 +95,9 @@ class SlidingWindow {
         };
       }
       const oldest = Math.min(...this.marks);
-      await sleep(Number.isFinite(oldest) ? oldest + this.windowMs - now + 1 : 10);
+      const wait = Number.isFinite(oldest) ? oldest + this.windowMs - now + 1 : 10;
+      if (now + wait > deadline) throw new WaitExpired();
+      await sleep(wait);
     }
   }
 }
@@ -92,13 +113,18 @@ export class PortalGate {
     this.window = new SlidingWindow(limits.requestsPerWindow, limits.windowMs);
   }
 
-  /** Runs `fn` once a slot is free; the slot is released when it settles. */
-  async run<T>(isWrite: boolean, fn: () => Promise<T>): Promise<T> {
-    if (isWrite) await this.writes.acquire();
-    await this.all.acquire();
+  /** Runs `fn` once a slot is free; the slot is released when it settles. Throws WaitExpired at `deadline`. */
+  async run<T>(isWrite: boolean, fn: () => Promise<T>, deadline = Infinity): Promise<T> {
+    if (isWrite) await this.writes.acquire(deadline);
+    try {
+      await this.all.acquire(deadline);
+    } catch (e) {
+      if (isWrite) this.writes.release();
+      throw e;
+    }
     let answered: (() => void) | undefined;
     try {
-      answered = await this.window.take();
+      answered = await this.window.take(deadline);
       return await fn();
     } finally {
       answered?.();

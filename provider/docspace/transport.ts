@@ -10,8 +10,9 @@
 import { createHash } from "node:crypto";
 import { Agent, request, errors as undiciErrors } from "undici";
 import type { Dispatcher } from "undici";
-import { adviceFor, DocSpaceError, type DocSpaceErrorKind } from "./errors";
-import { gateFor, sleep, type PortalGate } from "./limiter";
+import { adviceFor, boundText, DocSpaceError, type DocSpaceErrorKind } from "./errors";
+import { currentDeadline } from "./deadline";
+import { gateFor, sleep, WaitExpired, type PortalGate } from "./limiter";
 import { errorEnvelopeSchema, successEnvelopeSchema, validationProblemSchema } from "./schemas";
 import type { PortalSettings } from "./settings";
 
@@ -64,13 +65,21 @@ export class Transport {
     return this.settings.origin;
   }
 
+  /**
+   * One call, with retries. Every wait (queueing, backoff, Retry-After, the request itself) is
+   * bounded by the current step's deadline (deadline.ts); a wait that would outlast it ends the
+   * call at once with the failure in hand.
+   */
   async call(spec: ApiCall): Promise<ApiResult> {
     const operation = `${spec.method} api/2.0/${spec.path}`;
+    const deadline = currentDeadline() ?? Infinity;
     for (let attempt = 0; ; attempt++) {
       let failure: DocSpaceError;
       try {
-        return await this.gate.run(spec.method !== "GET", () => this.once(spec, operation));
+        if (Date.now() >= deadline) throw this.deadlineReached(spec, operation);
+        return await this.gate.run(spec.method !== "GET", () => this.once(spec, operation, deadline), deadline);
       } catch (e) {
+        if (e instanceof WaitExpired) throw this.deadlineReached(spec, operation);
         if (!(e instanceof DocSpaceError)) throw e;
         failure = e;
       }
@@ -79,9 +88,13 @@ export class Transport {
         (spec.retry === "idempotent" && (failure.kind === "server" || failure.kind === "network" || failure.kind === "timeout"));
       if (!retryable || attempt >= this.settings.maxRetries) throw failure;
       const delay = this.delayBefore(attempt, failure);
-      if (delay === undefined) throw failure;
+      if (delay === undefined || Date.now() + delay >= deadline) throw failure;
       await sleep(delay);
     }
+  }
+
+  private deadlineReached(spec: ApiCall, operation: string): DocSpaceError {
+    return new DocSpaceError("deadline", `Did not ${spec.what} (${operation}): the step's time ran out first. ${adviceFor("deadline")}`, { operation, notSent: true });
   }
 
   /** Capped, jittered exponential backoff, or the server's own wait when it gave one. */
@@ -96,13 +109,13 @@ export class Transport {
     return exp / 2 + Math.random() * (exp / 2);
   }
 
-  private async once(spec: ApiCall, operation: string): Promise<ApiResult> {
+  private async once(spec: ApiCall, operation: string, deadline: number): Promise<ApiResult> {
     let url = new URL(`/api/2.0/${spec.path}`, this.settings.origin);
     for (const [k, v] of Object.entries(spec.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
     for (let hop = 0; ; hop++) {
-      const res = await this.send(spec, url, operation);
+      const res = await this.send(spec, url, operation, Math.max(1, Math.min(this.settings.requestTimeoutMs, deadline - Date.now())));
       if (res.statusCode >= 300 && res.statusCode < 400) {
         const location = headerValue(res.headers, "location");
         await res.body.dump();
@@ -129,7 +142,7 @@ export class Transport {
     }
   }
 
-  private async send(spec: ApiCall, url: URL, operation: string): Promise<Dispatcher.ResponseData> {
+  private async send(spec: ApiCall, url: URL, operation: string, timeoutMs: number): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = {
       accept: "application/json",
       authorization: `Bearer ${this.settings.apiKey}`,
@@ -145,22 +158,40 @@ export class Transport {
         headers,
         body,
         dispatcher: agent(),
-        headersTimeout: this.settings.requestTimeoutMs,
-        bodyTimeout: this.settings.requestTimeoutMs,
-        signal: AbortSignal.timeout(this.settings.requestTimeoutMs + 1000),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs + 1000),
       });
     } catch (e) {
-      throw transportFailure(e, spec, operation, this.settings.requestTimeoutMs);
+      throw transportFailure(e, spec, operation, timeoutMs);
     }
   }
 }
 
+/** Answers larger than this are not DocSpace answers to these routes (a page of 100 users is ~150 KB). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 async function readText(res: Dispatcher.ResponseData, spec: ApiCall, operation: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    return await res.body.text();
+    for await (const chunk of res.body) {
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += b.length;
+      if (size > MAX_BODY_BYTES) {
+        res.body.destroy();
+        throw new DocSpaceError("unexpected-response", `DocSpace answered ${spec.what} (${operation}) with more than ${MAX_BODY_BYTES} bytes. ${adviceFor("unexpected-response")}`, {
+          operation,
+          httpStatus: res.statusCode,
+        });
+      }
+      chunks.push(b);
+    }
   } catch (e) {
+    if (e instanceof DocSpaceError) throw e;
     throw transportFailure(e, spec, operation, 0);
   }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function transportFailure(e: unknown, spec: ApiCall, operation: string, timeoutMs: number): DocSpaceError {
@@ -226,7 +257,9 @@ function interpret(
 ): ApiResult {
   const json = parseJson(text);
   const errorBody = errorEnvelopeSchema.safeParse(json);
-  const serverMessage = errorBody.success ? errorBody.data.error.message ?? undefined : undefined;
+  const envelope = errorBody.success;
+  const rawMessage = errorBody.success ? errorBody.data.error.message ?? undefined : undefined;
+  const serverMessage = rawMessage === undefined ? undefined : boundText(rawMessage);
 
   if (status >= 200 && status < 300) {
     const env = successEnvelopeSchema.safeParse(json);
@@ -248,6 +281,7 @@ function interpret(
       httpStatus: status,
       serverMessage,
       retryAfterSeconds: extra?.retryAfterSeconds,
+      envelope,
     });
   };
 

@@ -1,83 +1,220 @@
 /**
- * Looking accounts up for both resources: by email or id (with a short per-process cache so the
- * create after a check does not ask again), and the key's own account. Read-only.
+ * Reading accounts for both resources: by email or id, the key's own account and rights, and
+ * disabling accounts. Deciding what the answers mean is evidence.ts's job, not this module's.
+ *
+ * Freshness: inside a step (a create or update that may start a removal) a read is reused only if
+ * it was sent after that step began, so parallel steps share requests but a step never decides
+ * from what an earlier check saw. Outside a step (check, during preview) the key's own account
+ * and scopes are reused for KEY_REUSE_MS (one read per preview, not one per entry: nothing is
+ * started from a preview), and account lookups only while in flight. Reads or disables asked for
+ * within a few milliseconds of each other go out as one request.
  */
 import type { DocSpaceClient } from "../docspace/client";
-import { isDocSpaceError } from "../docspace/errors";
-import type { Employee } from "../docspace/schemas";
+import { stepStartedAt } from "../docspace/deadline";
+import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { isDisabled, type Employee } from "../docspace/schemas";
 
-const LOOKUP_TTL_MS = 120_000;
-const lookups = new Map<string, { user: Employee; at: number }>();
-const callers = new Map<string, Promise<Employee | undefined>>();
-const pending = new Map<string, Promise<Employee | undefined>>();
+export type AccountRef = { email: string; userId?: undefined } | { userId: string; email?: undefined };
 
-function cacheKey(client: DocSpaceClient, by: { email?: string; userId?: string }): string {
-  return `${client.identity}|${by.userId ? `id:${by.userId}` : `email:${by.email}`}`;
+/** What a lookup found: the answer as DocSpace gave it (identity is checked by the caller). */
+export type Lookup =
+  | { found: true; user: Employee }
+  /** DocSpace's own "not found" (its error envelope on a 404 or a 400 "not found"). */
+  | { found: false; envelope: true; message: string }
+  /** A 404 without DocSpace's envelope: a proxy, a wrong path, another service. Not proof of anything. */
+  | { found: false; envelope: false; message: string };
+
+const KEY_REUSE_MS = 60_000;
+const recent = new Map<string, { sentAt: number; settled: boolean; answer: Promise<unknown> }>();
+
+/** One request for identical reads, under the freshness rule above; a failed read is never reused. */
+function shared<T>(key: string, read: () => Promise<T>, outsideStepReuseMs = 0): Promise<T> {
+  const started = stepStartedAt();
+  const hit = recent.get(key);
+  if (hit && (started !== undefined ? hit.sentAt >= started : !hit.settled || hit.sentAt >= Date.now() - outsideStepReuseMs)) return hit.answer as Promise<T>;
+  const entry = { sentAt: Date.now(), settled: false, answer: read() as Promise<unknown> };
+  entry.answer.then(
+    () => (entry.settled = true),
+    () => {
+      if (recent.get(key) === entry) recent.delete(key);
+    },
+  );
+  recent.set(key, entry);
+  if (recent.size > 10_000) for (const [k, v] of recent) if (v.sentAt < Date.now() - KEY_REUSE_MS) recent.delete(k);
+  return entry.answer as Promise<T>;
 }
 
 /**
- * Finds an account by email or id. A hit is remembered briefly, so the create that follows a check
- * in the same `pulumi up` does not look the same account up again. Email lookups are exact at
- * DocSpace; a miss is retried through the case-insensitive search in case the stored address has
- * capitals.
+ * Collects the keys asked for within `windowMs` and resolves them with one bulk call. `bulk`
+ * returns an answer per key, or undefined where the caller must ask for that key alone.
  */
-export async function findAccount(client: DocSpaceClient, by: { email?: string; userId?: string }, opts: { fresh?: boolean } = {}): Promise<Employee | undefined> {
-  const key = cacheKey(client, by);
-  const hit = lookups.get(key);
-  if (!opts.fresh && hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.user;
-  // Parallel checks often name the same successor: share one lookup in flight.
-  const inFlight = opts.fresh ? undefined : pending.get(key);
-  if (inFlight) return inFlight;
-  const lookup = (async () => {
-    let user = await client.findUser(by);
-    if (!user && by.email && !by.userId) user = await searchByEmail(client, by.email);
-    if (user) remember(client, user);
-    else lookups.delete(key);
-    return user;
-  })();
-  if (!opts.fresh) pending.set(key, lookup);
-  try {
-    return await lookup;
-  } finally {
-    if (pending.get(key) === lookup) pending.delete(key);
-  }
-}
+class Batch<K, V> {
+  private pending = new Map<K, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>();
+  private timer?: NodeJS.Timeout;
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxSize: number,
+    private readonly bulk: (keys: K[]) => Promise<Map<K, V>>,
+  ) {}
 
-/** Forget what we knew about an account (after we changed it). */
-export function forgetAccount(client: DocSpaceClient, user: { id: string; email?: string }): void {
-  lookups.delete(cacheKey(client, { userId: user.id }));
-  if (user.email) lookups.delete(cacheKey(client, { email: user.email.toLowerCase() }));
-}
-
-function remember(client: DocSpaceClient, user: Employee): void {
-  const at = Date.now();
-  lookups.set(cacheKey(client, { userId: user.id.toLowerCase() }), { user, at });
-  if (user.email) lookups.set(cacheKey(client, { email: user.email.toLowerCase() }), { user, at });
-}
-
-async function searchByEmail(client: DocSpaceClient, email: string): Promise<Employee | undefined> {
-  try {
-    const page = await client.filterUsers({ filterValue: email, count: 25 });
-    return page.users.find((u) => (u.email ?? "").toLowerCase() === email);
-  } catch (e) {
-    // Room admins and users may not search; the exact lookup already said "not found".
-    if (isDocSpaceError(e, "forbidden")) return undefined;
-    throw e;
-  }
-}
-
-/** The key's own account, once per process and portal; undefined when the key may not read it. */
-export function callerAccount(client: DocSpaceClient): Promise<Employee | undefined> {
-  let p = callers.get(client.identity);
-  if (!p) {
-    p = client.self().catch((e: unknown) => {
-      if (isDocSpaceError(e, "forbidden")) return undefined;
-      callers.delete(client.identity);
-      throw e;
+  ask(key: K): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiters = this.pending.get(key) ?? [];
+      waiters.push({ resolve, reject });
+      this.pending.set(key, waiters);
+      if (this.pending.size >= this.maxSize) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
     });
-    callers.set(client.identity, p);
   }
-  return p;
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    if (batch.size === 0) return;
+    this.bulk([...batch.keys()]).then(
+      (answers) => {
+        for (const [k, waiters] of batch) for (const w of waiters) w.resolve(answers.get(k));
+      },
+      // A failed bulk call proves nothing about any one key: each asks alone.
+      () => {
+        for (const waiters of batch.values()) for (const w of waiters) w.resolve(undefined);
+      },
+    );
+  }
+}
+
+const BATCH_WINDOW_MS = 15;
+const emailBatches = new Map<string, Batch<string, Employee[]>>();
+const disableBatches = new Map<string, Batch<string, Employee>>();
+
+/** Accounts whose stored address matches `email` (ignoring case), from one search over many addresses. */
+function searchEmails(client: DocSpaceClient): Batch<string, Employee[]> {
+  let b = emailBatches.get(client.identity);
+  if (!b) {
+    b = new Batch(BATCH_WINDOW_MS, 40, async (emails) => {
+      const found = new Map<string, Employee[]>(emails.map((e) => [e, []]));
+      // DocSpace's filter matches a substring of first name, last name or email; with a
+      // separator the terms are ORed. Commas cannot occur in an address DocSpace accepts here.
+      for await (const u of client.allUsers({ filterValue: emails.join(","), filterSeparator: ",", count: 100 })) {
+        const list = found.get((u.email ?? "").toLowerCase());
+        if (list && !list.some((x) => x.id.toLowerCase() === u.id.toLowerCase())) list.push(u);
+      }
+      return found;
+    });
+    emailBatches.set(client.identity, b);
+  }
+  return b;
+}
+
+/**
+ * Looks an account up as the entry names it. By email: DocSpace's exact lookup, and when it finds
+ * nothing, a search that ignores letter case (the stored address may have capitals). By id:
+ * people/{id}. The answer is returned as given; its identity is checked by evidence.ts.
+ */
+export async function lookUp(client: DocSpaceClient, ref: AccountRef, opts: { newRequest?: boolean } = {}): Promise<Lookup> {
+  if (ref.userId !== undefined) {
+    if (opts.newRequest) return byId(client, ref.userId);
+    return shared(`${client.identity}|id:${ref.userId.toLowerCase()}`, () => byId(client, ref.userId));
+  }
+  const email = ref.email;
+  return shared(`${client.identity}|email:${email.toLowerCase()}`, () => byEmail(client, email));
+}
+
+async function byId(client: DocSpaceClient, userId: string): Promise<Lookup> {
+  try {
+    return { found: true, user: await client.userById(userId) };
+  } catch (e) {
+    return notFound(e);
+  }
+}
+
+async function byEmail(client: DocSpaceClient, email: string): Promise<Lookup> {
+  // Many lookups at once (a large file): one search answers most of them.
+  const batched = await searchEmails(client).ask(email.toLowerCase());
+  if (batched && batched.length === 1) return { found: true, user: batched[0]! };
+  if (batched && batched.length > 1) {
+    throw new DocSpaceError("unexpected-response", `DocSpace has ${batched.length} accounts with the address ${email} (${batched.map((u) => u.id).join(", ")}); refusing to guess which one is meant. Name the account by id instead.`);
+  }
+  let exact: Lookup;
+  try {
+    exact = { found: true, user: await client.userByEmail(email) };
+  } catch (e) {
+    exact = notFound(e);
+  }
+  if (exact.found) return exact;
+  // The exact lookup is case-sensitive and the batched search may have been refused or may not
+  // have ORed its terms: before saying "no such account", ask the search for this address alone.
+  try {
+    const page = await client.filterUsers({ filterValue: email, count: 100 });
+    const matches = page.users.filter((u) => (u.email ?? "").toLowerCase() === email.toLowerCase());
+    if (matches.length === 1) return { found: true, user: matches[0]! };
+    if (matches.length > 1) {
+      throw new DocSpaceError("unexpected-response", `DocSpace has ${matches.length} accounts with the address ${email}; refusing to guess which one is meant. Name the account by id instead.`);
+    }
+  } catch (e) {
+    if (!isDocSpaceError(e, "forbidden")) throw e;
+  }
+  return exact;
+}
+
+function notFound(e: unknown): Lookup {
+  if (isDocSpaceError(e, "not-found")) return { found: false, envelope: e.envelope, message: e.serverMessage ?? e.message };
+  throw e;
+}
+
+/** The key's own account: undefined when DocSpace refuses to show it to this key (a scope missing). */
+export function keyAccount(client: DocSpaceClient): Promise<Employee | undefined> {
+  return shared(`${client.identity}|@self`, async () => {
+    try {
+      return await client.self();
+    } catch (e) {
+      if (isDocSpaceError(e, "forbidden")) return undefined;
+      throw e;
+    }
+  }, KEY_REUSE_MS);
+}
+
+/**
+ * The key's scopes (GET keys/@self). "refused" when DocSpace will not show them to this key (a
+ * scoped key without a global read scope); undefined when the portal has no such route.
+ */
+export function keyScopes(client: DocSpaceClient): Promise<string[] | "refused" | undefined> {
+  return shared(`${client.identity}|keys/@self`, async () => {
+    try {
+      return (await client.currentKey()).permissions;
+    } catch (e) {
+      if (isDocSpaceError(e, "forbidden")) return "refused" as const;
+      // Older portals and sessions that are not API keys: the route is missing or answers 400/500.
+      if (isDocSpaceError(e, "not-found") || isDocSpaceError(e, "precondition") || isDocSpaceError(e, "server") || isDocSpaceError(e, "unexpected-response")) return undefined;
+      throw e;
+    }
+  }, KEY_REUSE_MS);
+}
+
+/**
+ * Disables an account (status 2), batched with others disabled at the same moment. Returns the
+ * account as DocSpace reports it afterwards. PUT people/status fails whole when any one id is
+ * refused, so a refused batch is retried one account at a time.
+ */
+export async function disable(client: DocSpaceClient, userId: string): Promise<Employee> {
+  let b = disableBatches.get(client.identity);
+  if (!b) {
+    b = new Batch(BATCH_WINDOW_MS, 50, async (ids) => {
+      const updated = await client.setStatus(ids, 2);
+      return new Map(updated.map((u) => [u.id.toLowerCase(), u]));
+    });
+    disableBatches.set(client.identity, b);
+  }
+  const id = userId.toLowerCase();
+  const batched = await b.ask(id);
+  if (batched && isDisabled(batched)) return batched;
+  const [alone] = await client.setStatus([id], 2);
+  if (!alone || alone.id.toLowerCase() !== id) {
+    throw new DocSpaceError("unexpected-response", `DocSpace answered the request to disable ${id} without that account in its answer; nothing was started.`);
+  }
+  return alone;
 }
 
 export function describeAccount(u: Employee): string {

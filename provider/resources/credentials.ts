@@ -4,6 +4,7 @@
  * is ever captured in a serialized provider, an input or an output.
  */
 import { DocSpaceClient } from "../docspace/client";
+import { DocSpaceError } from "../docspace/errors";
 import type { SettingsInput } from "../docspace/settings";
 
 interface ConfigSource {
@@ -47,7 +48,8 @@ export function maxRemovalsPerRun(): number {
   if (raw === undefined || raw === "") return DEFAULT_MAX_REMOVALS_PER_RUN;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`docspace:maxRemovalsPerRun must be a whole number (got "${raw}"). Set it with \`pulumi config set docspace:maxRemovalsPerRun 50\`.`);
+    const where = removalsPerRun !== undefined ? "docspace:maxRemovalsPerRun" : "DOCSPACE_MAX_REMOVALS_PER_RUN";
+    throw new DocSpaceError("configuration", `${where} must be a whole number of removals, 0 or more (got "${String(raw).slice(0, 40)}"). Set it with \`pulumi config set docspace:maxRemovalsPerRun 50\`.`);
   }
   return n;
 }

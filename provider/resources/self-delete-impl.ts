@@ -5,10 +5,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
 import { configureFromStack, portalClient } from "./credentials";
-import { callerAccount, describeAccount } from "./accounts";
+import { describeAccount, keyAccount } from "./accounts";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
 const inputsSchema = z.object({ trigger: z.string().max(200, "must be at most 200 characters").optional() });
@@ -19,6 +19,8 @@ export const selfDeleteStateSchema = z.object({
   sentAt: z.string(),
   message: z.string(),
   trigger: z.string().optional(),
+  /** "Sent", or "Unconfirmed" when the answer was lost: it may have been sent, so it is not sent again. */
+  status: z.enum(["Sent", "Unconfirmed"]).optional(),
 });
 export type SelfDeleteState = z.infer<typeof selfDeleteStateSchema>;
 
@@ -33,33 +35,58 @@ function refusal(caller: Employee | undefined): string | undefined {
   return undefined;
 }
 
-export async function check(_olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
+/**
+ * Only a request that would be sent now asks the portal who the key belongs to. Once sent, the
+ * person may follow the link and their key stops working: later previews must not depend on it.
+ */
+export async function check(olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
   const raw = withoutProvider(news);
   if (containsUnknown(raw)) return { inputs: news };
   const parsed = inputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
+  const previous = withoutProvider(olds ?? {});
+  if (Object.keys(previous).length > 0 && (previous.trigger ?? "") === (parsed.data.trigger ?? "")) return { inputs: news };
   let caller: Employee | undefined;
   try {
-    caller = await callerAccount(portalClient());
+    caller = await keyAccount(portalClient());
   } catch (e) {
     return { inputs: news, failures: [portalFailure(e, "")] };
+  }
+  if (!caller) {
+    return {
+      inputs: news,
+      failures: [{ property: "", reason: "The API key may not read its own account (DocSpace refused GET people/@self), so nothing can tell whose address the instructions would go to. Use a key with all permissions, or with accounts.self:read and accounts.self:write." }],
+    };
   }
   const reason = refusal(caller);
   if (reason) return { inputs: news, failures: [{ property: "trigger", reason }] };
   return { inputs: news };
 }
 
-/** Sends the instructions exactly once: only a 429 (which DocSpace answers before doing anything) is retried. */
+/**
+ * Sends the instructions exactly once: only a 429 (which DocSpace answers before doing anything)
+ * is retried. A lost answer is recorded as "Unconfirmed" (a partial create): it may have been
+ * sent, so it is not sent again unless the trigger changes.
+ */
 export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = inputsSchema.parse(withoutProvider(props));
   const client = portalClient();
-  const caller = await callerAccount(client);
+  const caller = await keyAccount(client);
+  if (!caller) throw new DocSpaceError("forbidden", "The API key may not read its own account (GET people/@self was refused); nothing was sent. Use a key with all permissions, or with accounts.self:read and accounts.self:write.");
   const refused = refusal(caller);
   if (refused) throw new DocSpaceError("forbidden", refused);
+  const id = `self-delete-${randomUUID()}`;
   let html: string;
   try {
     html = await client.sendSelfDeleteInstructions();
   } catch (e) {
+    if (!refusedBeforeActing(e)) {
+      const state: SelfDeleteState = { userId: caller.id, email: caller.email ?? "", sentAt: new Date().toISOString(), message: "", trigger: inputs.trigger, status: "Unconfirmed" };
+      const message =
+        `The answer to the request for deletion instructions was lost (${boundText(e instanceof Error ? e.message : String(e))}). DocSpace may have sent them, so this is recorded as "Unconfirmed" and will not be sent again. ` +
+        `If no email arrives, change the trigger to send them again.`;
+      throw Object.assign(new Error(message), { id, properties: { ...withoutUndefined(state), __provider: props.__provider }, reasons: [message] });
+    }
     if (isDocSpaceError(e, "forbidden") && e.serverMessage) {
       throw new DocSpaceError("forbidden", `DocSpace refused to send deletion instructions (HTTP 403 "${e.serverMessage}"): the portal owner and LDAP accounts cannot do this. Use the key of the account that should receive them.`, e);
     }
@@ -68,10 +95,15 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
     }
     throw e;
   }
-  const message = stripHtml(html);
-  const email = caller?.email ?? /<b>([^<]+)<\/b>/.exec(html)?.[1] ?? "";
-  const state: SelfDeleteState = { userId: caller?.id ?? "", email, sentAt: new Date().toISOString(), message, trigger: inputs.trigger };
-  return { id: `self-delete-${randomUUID()}`, outs: withoutUndefined(state) };
+  const message = boundText(stripHtml(html));
+  const state: SelfDeleteState = { userId: caller.id, email: caller.email ?? "", sentAt: new Date().toISOString(), message, trigger: inputs.trigger, status: "Sent" };
+  return { id, outs: withoutUndefined(state) };
+}
+
+/** The engine resumes a partial ("Unconfirmed") record through update: it is kept, never sent again. */
+export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+  const inputs = inputsSchema.parse(withoutProvider(news));
+  return { outs: withoutUndefined({ ...withoutProvider(olds), trigger: inputs.trigger }) };
 }
 
 /** A new trigger sends the instructions again (a replacement); nothing else changes anything. */

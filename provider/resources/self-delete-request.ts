@@ -15,6 +15,7 @@ export const selfDeleteRequestProvider: pulumi.dynamic.ResourceProvider = {
   diff: (id: string, olds: Props, news: Props) => impl().diff(id, olds, news),
   create: (inputs: Props) => impl().create(inputs),
   read: (id: string, props: Props) => impl().read(id, props),
+  update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
   delete: () => impl().remove(),
 };
 
@@ -28,8 +29,9 @@ export class SelfDeleteRequest extends pulumi.dynamic.Resource {
   public readonly email!: pulumi.Output<string>;
   public readonly sentAt!: pulumi.Output<string>;
   public readonly message!: pulumi.Output<string>;
+  public readonly status!: pulumi.Output<"Sent" | "Unconfirmed">;
 
   constructor(name: string, args: SelfDeleteRequestArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(selfDeleteRequestProvider, name, { ...args, userId: undefined, email: undefined, sentAt: undefined, message: undefined }, opts, "docspace", "SelfDeleteRequest");
+    super(selfDeleteRequestProvider, name, { ...args, userId: undefined, email: undefined, sentAt: undefined, message: undefined, status: undefined }, opts, "docspace", "SelfDeleteRequest");
   }
 }

@@ -2,27 +2,22 @@
  * UserRemoval's inputs and stored state (outputs), as zod schemas; the types come from them.
  */
 import { z } from "zod";
-import { accountRefKind, emailSchema, guidSchema } from "../docspace/schemas";
+import { DEFAULT_TIMEOUT_SECONDS, entryRules, namesOneAccount } from "../entry-rules";
 import { withoutProvider } from "./props";
 
-export const DEFAULT_TIMEOUT_SECONDS = 600;
+export { DEFAULT_TIMEOUT_SECONDS };
 
 export const userRemovalInputsSchema = z
   .object({
-    email: emailSchema.optional(),
-    userId: guidSchema.transform((s) => s.toLowerCase()).optional(),
-    transferTo: z
-      .string()
-      .trim()
-      .refine((v) => accountRefKind(v) !== undefined, "must be the email or the id (GUID) of the DocSpace account that receives the data")
-      .transform((v) => v.toLowerCase())
-      .optional(),
-    allowAdmin: z.boolean().optional(),
-    reason: z.string().max(2000, "must be at most 2000 characters").optional(),
-    timeoutSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1").max(86_400, "must be at most 86400 (a day)").optional(),
+    email: entryRules.email.optional(),
+    userId: entryRules.id.optional(),
+    transferTo: entryRules.transferTo.optional(),
+    allowAdmin: entryRules.allowAdmin.optional(),
+    reason: entryRules.reason.optional(),
+    timeoutSeconds: entryRules.timeoutSeconds.optional(),
   })
   .superRefine((v, ctx) => {
-    if ((v.email === undefined) === (v.userId === undefined)) {
+    if (namesOneAccount(v.email, v.userId)) {
       ctx.addIssue({ code: "custom", path: [v.email === undefined ? "email" : "userId"], message: "give exactly one of email or userId to name the account" });
     }
   });
@@ -33,7 +28,8 @@ export function accountProperty(inputs: Pick<UserRemovalInputs, "userId">): "use
   return inputs.userId !== undefined ? "userId" : "email";
 }
 
-export const removalStatusSchema = z.enum(["Running", "Completed", "Failed", "Canceled"]);
+/** Unconfirmed: the start's answer was lost, so it may have happened; the next run settles it. */
+export const removalStatusSchema = z.enum(["Running", "Completed", "Failed", "Canceled", "Unconfirmed"]);
 export type RemovalStatus = z.infer<typeof removalStatusSchema>;
 
 export const userRemovalStateSchema = z.object({
@@ -54,6 +50,8 @@ export const userRemovalStateSchema = z.object({
   allowAdmin: z.boolean(),
   timeoutSeconds: z.number(),
   portal: z.string(),
+  /** For Completed: DocSpace's own answer that the profile no longer exists. */
+  evidence: z.string().optional(),
 });
 export type UserRemovalState = z.infer<typeof userRemovalStateSchema>;
 

@@ -1,16 +1,17 @@
 /**
- * Carrying out one removal: disable, start (or adopt), follow progress to the end or a deadline.
- * The irreversible step is the start; it is never repeated without first looking at what DocSpace
- * already has.
+ * Carrying out one removal once the gate (evidence.ts) has said "start" or "adopt": disable,
+ * start, and follow the task to the portal's proof that the profile is gone, or to the step's
+ * deadline. A start whose answer is lost is a start that may have happened: it is recorded as such,
+ * never repeated in the same step.
  */
 import type { DocSpaceClient } from "../docspace/client";
-import { isDocSpaceError, outcomeUnknown } from "../docspace/errors";
-import { employeeType, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
+import { boundText, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
+import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docspace/schemas";
 import { sleep } from "../docspace/limiter";
-import { describeAccount, findAccount, forgetAccount } from "./accounts";
+import { timeLeft } from "../docspace/deadline";
+import { describeAccount, disable } from "./accounts";
+import { proveGone, type Mode, type Plan } from "./evidence";
 import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-
-export type Mode = "remove" | "transfer";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
 export class RemovalIncomplete extends Error {
@@ -23,51 +24,39 @@ export class RemovalIncomplete extends Error {
   }
 }
 
-export interface RunContext {
-  client: DocSpaceClient;
-  inputs: UserRemovalInputs;
-  target: Employee;
-  successor?: Employee;
-  /** State from a previous run of this resource, when resuming. */
-  previous?: UserRemovalState;
-  /** Poll timing; tests shorten it. */
-  pollMinMs?: number;
-  pollMaxMs?: number;
-}
-
 const nowIso = (): string => new Date().toISOString();
 
-function progressOf(client: DocSpaceClient, mode: Mode, userId: string): Promise<TaskProgress | undefined> {
+export function progressOf(client: DocSpaceClient, mode: Mode, userId: string): Promise<TaskProgress | undefined> {
   return mode === "transfer" ? client.reassignProgress(userId) : client.removeProgress(userId);
 }
 
 function statusOf(p: TaskProgress): RemovalStatus {
-  if (p.status === TaskStatus.Completed) return "Completed";
+  if (p.status === TaskStatus.Completed) return "Running"; // finished, but "Completed" needs the profile gone
   if (p.status === TaskStatus.Failed) return "Failed";
   if (p.status === TaskStatus.Canceled) return "Canceled";
   return "Running";
 }
 
-export function baseState(ctx: RunContext, mode: Mode): UserRemovalState {
-  const t = ctx.target;
+export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, plan: Plan, previous?: UserRemovalState): UserRemovalState {
+  const t = plan.target;
   return {
     userId: t.id.toLowerCase(),
-    email: (t.email ?? ctx.inputs.email ?? "").toLowerCase(),
-    displayName: t.displayName || [t.firstName, t.lastName].filter(Boolean).join(" "),
+    email: (t.email ?? inputs.email ?? "").toLowerCase(),
+    displayName: boundText(t.displayName || [t.firstName, t.lastName].filter(Boolean).join(" "), 200),
     accountType: employeeType(t),
-    mode,
-    transferTo: ctx.inputs.transferTo,
-    transferToId: ctx.successor?.id.toLowerCase(),
-    taskId: ctx.previous?.taskId ?? "",
+    mode: plan.mode,
+    transferTo: inputs.transferTo,
+    transferToId: plan.successor?.id.toLowerCase(),
+    taskId: previous?.taskId ?? "",
     status: "Running",
     percentage: 0,
     error: "",
-    startedAt: ctx.previous?.startedAt ?? nowIso(),
+    startedAt: previous?.startedAt ?? nowIso(),
     completedAt: undefined,
-    reason: ctx.inputs.reason,
-    allowAdmin: ctx.inputs.allowAdmin ?? false,
-    timeoutSeconds: ctx.inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
-    portal: ctx.client.origin,
+    reason: inputs.reason,
+    allowAdmin: inputs.allowAdmin ?? false,
+    timeoutSeconds: inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    portal: client.origin,
   };
 }
 
@@ -75,157 +64,180 @@ export function withProgress(state: UserRemovalState, p: TaskProgress): UserRemo
   const status = statusOf(p);
   return {
     ...state,
-    taskId: p.id,
+    taskId: boundText(p.id, 200),
     status,
-    percentage: status === "Completed" ? 100 : p.percentage,
-    error: p.error ?? "",
+    percentage: p.percentage,
+    error: boundText(p.error ?? ""),
     completedAt: status === "Running" ? undefined : state.completedAt ?? nowIso(),
   };
 }
 
-export function completed(state: UserRemovalState, note = ""): UserRemovalState {
-  return { ...state, status: "Completed", percentage: 100, error: note, completedAt: state.completedAt ?? nowIso() };
+/** Completed, with the portal's own proof that the profile is gone. */
+export function completed(state: UserRemovalState, proof: string): UserRemovalState {
+  return { ...state, status: "Completed", percentage: 100, error: "", evidence: boundText(proof), completedAt: state.completedAt ?? nowIso() };
 }
 
-/** Disable, start (or adopt) and follow one removal. Resolves with the completed state. */
-export async function runRemoval(ctx: RunContext): Promise<UserRemovalState> {
-  const { client } = ctx;
-  const mode: Mode = ctx.inputs.transferTo !== undefined ? "transfer" : "remove";
-  let state = baseState(ctx, mode);
-  const deadline = Date.now() + state.timeoutSeconds * 1000;
-  const who = describeAccount(ctx.target);
-  let target = ctx.target;
+export interface RunOptions {
+  pollMinMs?: number;
+  pollMaxMs?: number;
+}
 
-  let task: TaskProgress | undefined;
-  // A task can only exist for a disabled account (both starts require it), so look only then.
-  if (isDisabled(target)) {
-    task = await progressOf(client, mode, target.id);
-    if (task && task.status === TaskStatus.Completed) return completed(withProgress(state, task));
-    if (task && task.status !== TaskStatus.Running && task.status !== TaskStatus.Created) task = undefined; // failed or canceled: start anew
+/** Disables the account if needed, starts the task, and follows it. The gate has said "start". */
+export async function startAndFollow(client: DocSpaceClient, plan: Plan, state: UserRemovalState, opts: RunOptions = {}): Promise<UserRemovalState> {
+  const who = describeAccount(plan.target);
+  if (!isDisabled(plan.target)) {
+    const after = await disable(client, plan.target.id);
+    if (!isDisabled(after)) throw new Error(`DocSpace did not disable ${who} (its status is ${after.status}); nothing was started.`);
   }
-
-  if (!task) {
-    try {
-      task = await startOnce(ctx, mode, target);
-    } catch (e) {
-      if (isDocSpaceError(e, "precondition") && isDisabled(target)) {
-        // Our view of the account was stale (re-enabled since?): look again, then try once more.
-        forgetAccount(client, target);
-        const fresh = await findAccount(client, { userId: target.id }, { fresh: true });
-        if (!fresh) return confirmGone(ctx, state, mode);
-        target = fresh;
-        task = await startOnce({ ...ctx, target }, mode, target);
-      } else if (isDocSpaceError(e, "not-found")) {
-        // remove/start's 400 "not found": someone removed the account meanwhile.
-        return confirmGone(ctx, state, mode);
-      } else throw e;
-    }
-  }
-  if (!task) return confirmGone(ctx, state, mode);
-  state = withProgress(state, task);
+  let task: TaskProgress;
+  const startedAt = Date.now();
   try {
-    return await follow(ctx, state, mode, deadline, who);
+    task = plan.mode === "transfer" ? await client.startReassign(plan.target.id, plan.successor!.id, true) : await client.startRemove(plan.target.id);
+  } catch (e) {
+    if (refusedBeforeActing(e)) {
+      if (e instanceof Error) e.message += ` (${who} was disabled first and stays disabled; nothing was removed.)`;
+      throw e;
+    }
+    return settleLostStart(client, plan, state, e, opts);
+  }
+  return follow(client, plan, withProgress({ ...state, startedAt: nowIso() }, task), { ...opts, startedHere: startedAt });
+}
+
+/** Follows a task the gate found already running for this person (adopted, not started). */
+export function adoptAndFollow(client: DocSpaceClient, plan: Plan, state: UserRemovalState, task: TaskProgress, opts: RunOptions = {}): Promise<UserRemovalState> {
+  return follow(client, plan, withProgress(state, task), opts);
+}
+
+/**
+ * The start's answer was lost. DocSpace may have started it: look for the task for a short while;
+ * if it does not show, record "may have started" and leave it to the next run, which reads the
+ * progress routes again before anything else.
+ */
+async function settleLostStart(client: DocSpaceClient, plan: Plan, state: UserRemovalState, cause: unknown, opts: RunOptions): Promise<UserRemovalState> {
+  const who = describeAccount(plan.target);
+  const why = boundText(cause instanceof Error ? cause.message : String(cause));
+  const settleUntil = Date.now() + Math.min(10_000, Math.max(0, timeLeft() - 500));
+  for (;;) {
+    try {
+      const seen = await progressOf(client, plan.mode, plan.target.id);
+      if (seen) return follow(client, plan, withProgress({ ...state, startedAt: nowIso() }, seen), opts);
+      const gone = await proveGone(client, plan.target.id);
+      if (gone.gone) return completed(state, gone.proof);
+    } catch (e) {
+      if (!isDocSpaceError(e)) throw e;
+    }
+    if (Date.now() + 1000 > settleUntil) break;
+    await sleep(1000);
+  }
+  throw new RemovalIncomplete(
+    `The answer to the start of the removal of ${who} was lost (${why}). DocSpace may have started it, so it is recorded as "Unconfirmed" and is not started again in this run. ` +
+      `Run \`pulumi up\` again: it reads DocSpace's progress first and follows the task if there is one.`,
+    { ...state, status: "Unconfirmed", error: boundText(`start answer lost: ${why}`) },
+  );
+}
+
+/** How long the removals this process started took, from start to proof (most recent last). */
+const durations: number[] = [];
+
+/**
+ * When most removals started here were done (the 90th percentile), once there are a few to go by:
+ * the first look then asks for the proof directly, which usually ends the wait in one request.
+ */
+function predictedDuration(): number | undefined {
+  if (durations.length < 5) return undefined;
+  const sorted = [...durations].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * 0.9)];
+}
+
+/** Polls until the portal proves the profile gone, the task fails, or the deadline passes. */
+async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalState, opts: RunOptions & { startedHere?: number } = {}): Promise<UserRemovalState> {
+  const done = (s: UserRemovalState, proof: string): UserRemovalState => {
+    if (opts.startedHere !== undefined) {
+      durations.push(Date.now() - opts.startedHere);
+      if (durations.length > 200) durations.shift();
+    }
+    return completed(s, proof);
+  };
+  const who = describeAccount(plan.target);
+  const minMs = opts.pollMinMs ?? envMs("DOCSPACE_POLL_MIN_MS", 1000);
+  const maxMs = opts.pollMaxMs ?? envMs("DOCSPACE_POLL_MAX_MS", 10_000);
+  const firstSeen = Date.now();
+  const firstPct = first.percentage;
+  let state = first;
+  let finished = false; // the task reported Completed: only the profile's absence is left to prove
+  let expectedDoneAt = Infinity; // from the pace so far
+  // First look after two poll intervals (2 s by default, as the contract suggests), or when most
+  // removals here were done; then pace by the estimate.
+  let wait = Math.min(maxMs, 2 * minMs);
+  const predicted = opts.startedHere !== undefined ? predictedDuration() : undefined;
+  if (predicted !== undefined) {
+    expectedDoneAt = opts.startedHere! + predicted;
+    wait = Math.max(minMs / 2, expectedDoneAt - Date.now());
+  }
+  try {
+    for (;;) {
+      if (state.status === "Failed") {
+        throw new RemovalIncomplete(
+          `DocSpace failed to ${plan.mode === "transfer" ? "transfer and remove" : "remove"} ${who}: ${state.error || "no reason given"}. The account is still there, disabled. Fix the cause in DocSpace and run \`pulumi up\` again to retry.`,
+          state,
+        );
+      }
+      if (state.status === "Canceled") {
+        throw new RemovalIncomplete(`The removal of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
+      }
+      const left = timeLeft();
+      if (left <= 0) throw stillRunning(who, state);
+      await sleep(Math.min(wait, left));
+      // When the task said it finished, or the estimate says it should have, ask for the proof first.
+      if (finished || Date.now() >= expectedDoneAt) {
+        const gone = await proveGone(client, plan.target.id, state.portal);
+        if (gone.gone) return done(state, gone.proof);
+        expectedDoneAt = Infinity;
+      }
+      const task = await progressOf(client, plan.mode, plan.target.id);
+      if (!task) {
+        // No task: it finished and expired, or it vanished. The profile decides.
+        const gone = await proveGone(client, plan.target.id, state.portal);
+        if (gone.gone) return done(state, gone.proof);
+        state = { ...state, status: "Failed", error: "DocSpace no longer reports the task and the account still exists." };
+        continue;
+      }
+      state = withProgress(state, task);
+      if (task.status === TaskStatus.Completed) {
+        if (finished) {
+          // Finished twice over and the profile still exists: not a removal (a transfer that kept it?).
+          state = { ...state, status: "Failed", error: "DocSpace reports the task finished, but the account still exists." };
+          continue;
+        }
+        finished = true;
+        wait = minMs;
+        continue;
+      }
+      const elapsed = Date.now() - firstSeen;
+      const gained = state.percentage - firstPct;
+      if (gained > 0) {
+        const remaining = (elapsed * (100 - state.percentage)) / gained;
+        expectedDoneAt = Date.now() + remaining;
+        wait = Math.min(maxMs, Math.max(minMs, remaining * 1.1 + 100));
+      } else wait = Math.min(maxMs, wait * 1.5);
+    }
   } catch (e) {
     if (e instanceof RemovalIncomplete) throw e;
+    if (isDocSpaceError(e, "deadline")) throw stillRunning(who, state);
     // The removal is under way in DocSpace: whatever failed here, the resource must be recorded so
     // the next run follows this task instead of starting from nothing.
     throw new RemovalIncomplete(
-      `The removal of ${who} was started in DocSpace, but following it failed: ${(e as Error).message} Run \`pulumi up\` again to follow it; it will not be started twice.`,
+      `The removal of ${who} was started in DocSpace, but following it failed: ${boundText((e as Error).message, 600)} Run \`pulumi up\` again to follow it; it will not be started twice.`,
       state,
     );
   }
 }
 
-/** Disable if needed, then start; a lost answer is resolved by looking, never by starting blindly. */
-async function startOnce(ctx: RunContext, mode: Mode, target: Employee): Promise<TaskProgress | undefined> {
-  const { client } = ctx;
-  if (!isDisabled(target)) {
-    try {
-      await client.setStatus([target.id], 2);
-    } catch (e) {
-      // 403 for an unknown id: the account may have gone since we looked.
-      if (isDocSpaceError(e, "forbidden") && !(await findAccount(client, { userId: target.id }, { fresh: true }))) return undefined;
-      throw e;
-    }
-    forgetAccount(client, target);
-  }
-  const start = (): Promise<TaskProgress> =>
-    mode === "transfer" ? client.startReassign(target.id, ctx.successor!.id, true) : client.startRemove(target.id);
-  try {
-    return await start();
-  } catch (e) {
-    if (!outcomeUnknown(e)) {
-      if (e instanceof Error && !isDisabled(target)) e.message += " (The account was disabled first and stays disabled; nothing was removed.)";
-      throw e;
-    }
-    // The answer was lost: DocSpace may have started it. Look before doing anything else.
-    const seen = await progressOf(client, mode, target.id);
-    if (seen) return seen;
-    if (!(await findAccount(client, { userId: target.id }, { fresh: true }))) return undefined;
-    // No task and the account is still there: the start did not happen, so starting is not a repeat.
-    return await start();
-  }
-}
-
-/** The task is gone (or never visible): the account's absence is the proof of removal. */
-async function confirmGone(ctx: RunContext, state: UserRemovalState, mode: Mode): Promise<UserRemovalState> {
-  const { client } = ctx;
-  const task = await progressOf(client, mode, ctx.target.id);
-  if (task && task.status === TaskStatus.Completed) return completed(withProgress(state, task));
-  const still = await findAccount(client, { userId: ctx.target.id }, { fresh: true });
-  if (!still) return completed(state);
-  const failed: UserRemovalState = { ...state, status: "Failed", error: "DocSpace reports no task for this account and the account still exists." };
-  throw new RemovalIncomplete(
-    `The removal of ${describeAccount(ctx.target)} did not complete: DocSpace reports no task and the account still exists (disabled). Run \`pulumi up\` again to start it again.`,
-    failed,
+function stillRunning(who: string, state: UserRemovalState): RemovalIncomplete {
+  return new RemovalIncomplete(
+    `The removal of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
+    state,
   );
-}
-
-/** Polls until the task ends or the deadline passes, with fewer polls as the estimate firms up. */
-async function follow(ctx: RunContext, state: UserRemovalState, mode: Mode, deadline: number, who: string): Promise<UserRemovalState> {
-  const { client } = ctx;
-  const minMs = ctx.pollMinMs ?? envMs("DOCSPACE_POLL_MIN_MS", 1000);
-  const maxMs = ctx.pollMaxMs ?? envMs("DOCSPACE_POLL_MAX_MS", 10_000);
-  const firstSeen = Date.now();
-  const firstPct = state.percentage;
-  // First look after two poll intervals (2 s by default, as the contract suggests), then pace by the estimate.
-  let wait = Math.min(maxMs, 2 * minMs);
-  for (;;) {
-    if (state.status === "Completed") return state;
-    if (state.status === "Failed") {
-      throw new RemovalIncomplete(
-        `DocSpace failed to ${mode === "transfer" ? "transfer and remove" : "remove"} ${who}: ${state.error || "no reason given"}. The account is still there, disabled. Fix the cause in DocSpace and run \`pulumi up\` again to retry.`,
-        state,
-      );
-    }
-    if (state.status === "Canceled") {
-      throw new RemovalIncomplete(`The removal of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new RemovalIncomplete(
-        `The removal of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
-        state,
-      );
-    }
-    await sleep(Math.min(wait, left));
-    let task: TaskProgress | undefined;
-    try {
-      task = await progressOf(client, mode, ctx.target.id);
-    } catch (e) {
-      if (outcomeUnknown(e) || isDocSpaceError(e, "rate-limited")) continue; // already retried; keep following until the deadline
-      throw e;
-    }
-    if (!task) return confirmGone(ctx, state, mode);
-    state = withProgress(state, task);
-    // Estimate the end from the pace so far and poll near it.
-    const elapsed = Date.now() - firstSeen;
-    const gained = state.percentage - firstPct;
-    if (gained > 0) {
-      const remaining = (elapsed * (100 - state.percentage)) / gained;
-      wait = Math.min(maxMs, Math.max(minMs, remaining * 1.1 + 100));
-    } else wait = Math.min(maxMs, wait * 1.5);
-  }
 }
 
 /** Poll pacing can be tuned (or shortened for tests) with DOCSPACE_POLL_MIN_MS / DOCSPACE_POLL_MAX_MS. */
@@ -233,4 +245,3 @@ function envMs(name: string, fallback: number): number {
   const n = Number(process.env[name]);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
-

@@ -44,12 +44,15 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   public readonly mode!: pulumi.Output<"remove" | "transfer">;
   public readonly transferToId!: pulumi.Output<string | undefined>;
   public readonly taskId!: pulumi.Output<string>;
-  public readonly status!: pulumi.Output<"Running" | "Completed" | "Failed" | "Canceled">;
+  /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
+  public readonly status!: pulumi.Output<"Running" | "Completed" | "Failed" | "Canceled" | "Unconfirmed">;
   public readonly percentage!: pulumi.Output<number>;
   public readonly error!: pulumi.Output<string>;
   public readonly startedAt!: pulumi.Output<string>;
   public readonly completedAt!: pulumi.Output<string | undefined>;
   public readonly reason!: pulumi.Output<string | undefined>;
+  /** For Completed: DocSpace's own answer that the profile no longer exists. */
+  public readonly evidence!: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -70,6 +73,7 @@ export class UserRemoval extends pulumi.dynamic.Resource {
         startedAt: undefined,
         completedAt: undefined,
         reason: args.reason,
+        evidence: undefined,
       },
       opts,
       "docspace",

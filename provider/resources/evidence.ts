@@ -1,0 +1,273 @@
+/**
+ * The one gate in front of every irreversible step. It reads, fresh, every fact a removal depends
+ * on (the key's account and rights, the target and that it is the person asked for, the target's
+ * role and status, the successor, and any task of either kind already under way for the target,
+ * whoever started it) and decides: refuse, start, adopt the running task, or "gone, with proof".
+ * Check (preview), create, update and read all ask it; none of them decides on its own.
+ *
+ * Nothing is cached here: accounts.ts only shares a read among callers asking at the same moment.
+ * Nothing in this module writes to the portal.
+ */
+import type { DocSpaceClient } from "../docspace/client";
+import { DocSpaceError } from "../docspace/errors";
+import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
+import { describeAccount, keyAccount, keyScopes, lookUp, type AccountRef } from "./accounts";
+
+export type Mode = "remove" | "transfer";
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+/** What an entry asks for. */
+export interface RemovalAsk {
+  account: AccountRef;
+  /** Email or id of the successor, lower-cased. */
+  transferTo?: string;
+  allowAdmin: boolean;
+}
+
+/** What the stack already recorded for this entry (from an earlier, unfinished run). */
+export interface Record_ {
+  userId: string;
+  email: string;
+  portal: string;
+  mode: Mode;
+  transferToId?: string;
+  taskId: string;
+}
+
+export interface AssessContext {
+  /** The stored record of an entry the stack already holds (update, refresh). */
+  stored?: Record_;
+  /** check() of an entry already in the stack: its previous inputs' successor. */
+  previousTransferTo?: string | null;
+  /** Accounts listed for removal in this run (by id), for "the successor is being removed too". */
+  listedForRemoval?: (userId: string) => string | undefined;
+  /** A preview (check): nothing will be started from this verdict. */
+  preview?: boolean;
+}
+
+export interface Plan {
+  mode: Mode;
+  target: Employee;
+  successor?: Employee;
+  caller: Employee;
+}
+
+export type Verdict =
+  | { kind: "refuse"; failures: Failure[] }
+  /** DocSpace itself says the account no longer exists (its error envelope on people/{id}). */
+  | { kind: "gone"; proof: string }
+  /** No account has the entry's email. Not proof of removal: only an id lookup proves that. */
+  | { kind: "absent"; reason: string }
+  | { kind: "start"; plan: Plan }
+  | { kind: "adopt"; plan: Plan; task: TaskProgress; taskKind: Mode };
+
+const accountProperty = (ref: AccountRef): "userId" | "email" => (ref.userId !== undefined ? "userId" : "email");
+const named = (ref: AccountRef): string => ref.email ?? ref.userId ?? "";
+const refuse = (property: string, reason: string): Verdict => ({ kind: "refuse", failures: [{ property, reason }] });
+
+/** Decides whether (and how) a removal may go ahead, from facts read now. */
+export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: AssessContext = {}): Promise<Verdict> {
+  const prop = accountProperty(ask.account);
+  if (ctx.stored) {
+    const other = portalMismatch(client, ctx.stored.portal);
+    if (other) return refuse(prop, other);
+  }
+
+  // The key: whose it is, and whether it may remove anyone at all.
+  const key = await keyFacts(client);
+  if ("reason" in key) return refuse("", key.reason);
+  const caller = key.caller;
+
+  // The target: the person asked for, or (for a stored record) the very account recorded.
+  const ref: AccountRef = ctx.stored ? { userId: ctx.stored.userId } : ask.account;
+  const look = await lookUp(client, ref);
+  if (!look.found) {
+    if (ref.userId !== undefined) {
+      if (!look.envelope) return refuse(prop, notProof(client, ref.userId, look.message));
+      return { kind: "gone", proof: goneProof(client, ref.userId, look.message) };
+    }
+    return { kind: "absent", reason: `No DocSpace account has the email ${ref.email} at ${client.origin}.` };
+  }
+  const target = look.user;
+  const wrong = identityMismatch(ref, target) ?? (ctx.stored && !sameEmail(ctx.stored.email, target.email) && ctx.stored.email !== "" ? `the record names ${ctx.stored.email}, but DocSpace's account ${target.id} now has the address ${target.email ?? "(none)"}` : undefined);
+  if (wrong) return refuse(prop, `Refusing: asked DocSpace for ${named(ref)} and ${wrong}. Nothing was started. Check docspace:url and the entry.`);
+  const who = describeAccount(target);
+
+  // Role and status.
+  if (target.isOwner) return refuse(prop, `${who} is the portal owner; DocSpace never removes the owner. Transfer portal ownership first, or delete this entry.`);
+  if (sameId(caller.id, target.id)) return refuse(prop, `${who} is the account the API key belongs to; an account cannot remove itself. Run this with another admin's key, or delete this entry.`);
+  if (target.isAdmin && !ask.allowAdmin) {
+    return refuse("allowAdmin", `${who} is a DocSpace admin. Removing an admin must be asked for explicitly: add \`allowAdmin: true\` to the entry (and run with the portal owner's key).`);
+  }
+  if (target.isAdmin && !caller.isOwner) {
+    return refuse("allowAdmin", `${who} is a DocSpace admin, and only the portal owner can remove a DocSpace admin; the API key belongs to ${describeAccount(caller)}. Use a key created by the owner.`);
+  }
+  if (target.isLDAP && !isDisabled(target)) {
+    return refuse(prop, `${who} is an LDAP account and still active; DocSpace does not let the API disable LDAP accounts. Disable it in DocSpace or in the directory first, then run again.`);
+  }
+
+  // The successor.
+  const mode: Mode = ask.transferTo !== undefined ? "transfer" : "remove";
+  let successor: Employee | undefined;
+  if (ask.transferTo !== undefined) {
+    const s = await successorFacts(client, ask.transferTo, target, ctx);
+    if ("reason" in s) return refuse("transferTo", s.reason);
+    successor = s.successor;
+  }
+
+  // Tasks of either kind for this person, whoever started them. Before a start both are always
+  // read. A preview reads them only for a disabled account: DocSpace starts neither kind for an
+  // account that is not disabled, so an active account can have a task only if it was re-enabled
+  // while one ran, and the start's own reads catch that.
+  const readTasks = !ctx.preview || isDisabled(target);
+  const [removeTask, reassignTask] = readTasks ? await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]) : [undefined, undefined];
+  const plan: Plan = { mode, target, successor, caller };
+  return decideOnTasks(plan, ask, ctx, removeTask, reassignTask);
+}
+
+function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTask?: TaskProgress, reassignTask?: TaskProgress): Verdict {
+  const who = describeAccount(plan.target);
+  const prop = accountProperty(ask.account);
+  const unfinished = (t?: TaskProgress): boolean => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running);
+  if (unfinished(removeTask) && unfinished(reassignTask)) {
+    return refuse(prop, `DocSpace is running both a removal and a transfer for ${who}. Nothing more is started; wait for them to finish, then run again.`);
+  }
+  if (removeTask && unfinished(removeTask)) {
+    if (plan.mode === "remove") return { kind: "adopt", plan, task: removeTask, taskKind: "remove" };
+    return refuse(
+      "transferTo",
+      `A removal (remove/start, ${removeTask.percentage}%) is already running for ${who}: it gives the rooms to whoever started it and deletes the rest, so it cannot become a transfer to ${ask.transferTo}. Wait for it to finish and delete this entry, or stop it in DocSpace first.`,
+    );
+  }
+  if (reassignTask && unfinished(reassignTask)) {
+    const stored = ctx.stored;
+    const ours =
+      plan.mode === "transfer" &&
+      ((stored !== undefined && stored.mode === "transfer" && stored.transferToId !== undefined && sameId(stored.transferToId, plan.successor!.id)) ||
+        (stored === undefined && ctx.previousTransferTo !== undefined && ctx.previousTransferTo === ask.transferTo));
+    if (ours) return { kind: "adopt", plan, task: reassignTask, taskKind: "transfer" };
+    const changed =
+      (stored?.mode === "transfer" && stored.transferToId !== undefined) || (ctx.previousTransferTo !== undefined && ctx.previousTransferTo !== null)
+        ? ` This entry's transfer is still running and a running transfer cannot be redirected or turned into a removal: put transferTo back as it was until it has finished.`
+        : ` It was not started by this entry, and DocSpace does not say to whom it moves the data or whether it keeps the profile, so it is not adopted.`;
+    return refuse(
+      plan.mode === "transfer" ? "transferTo" : prop,
+      `A transfer (reassign/start, ${reassignTask.percentage}%) is already running for ${who}.${changed} Nothing more is started; run again once it has finished, or stop it in DocSpace.`,
+    );
+  }
+  if (removeTask?.status === TaskStatus.Completed) {
+    return refuse(prop, `DocSpace reports a finished removal for ${who}, yet the account still exists. Refusing to start another until this is understood: check the account in DocSpace, then run again.`);
+  }
+  return { kind: "start", plan };
+}
+
+/** The key's account, which must be the owner's or a DocSpace admin's, with rights to change accounts. */
+async function keyFacts(client: DocSpaceClient): Promise<{ caller: Employee } | { reason: string }> {
+  const [caller, scopes] = await Promise.all([keyAccount(client), keyScopes(client)]);
+  if (!caller) {
+    return {
+      reason:
+        `The API key may not read its own account (DocSpace refused GET people/@self), so nothing can check that it belongs to the portal owner or a DocSpace admin; refusing to remove anyone with it. ` +
+        `Use a key with all permissions, or add accounts.self:read to its permissions.`,
+    };
+  }
+  if (employeeType(caller) !== "DocSpaceAdmin") {
+    return {
+      reason: `The API key belongs to ${describeAccount(caller)}, a ${employeeType(caller)}; only the portal owner and DocSpace admins can remove accounts. Use a key created by the owner or a DocSpace admin.`,
+    };
+  }
+  if (scopes === "refused") {
+    return {
+      reason:
+        `The API key may not read its own permissions (DocSpace refused GET keys/@self), so nothing can check that it may change accounts; refusing to remove anyone with it. ` +
+        `Use a key with all permissions (or with *:read and accounts:write).`,
+    };
+  }
+  if (Array.isArray(scopes) && !mayWriteAccounts(scopes)) {
+    return {
+      reason: `The API key's permissions (${scopes.slice(0, 10).join(", ")}) do not include accounts:write, so it cannot remove anyone. Use a key with all permissions or with accounts:write.`,
+    };
+  }
+  return { caller };
+}
+
+/** DocSpace's scope rule (contract 3): no restriction, a global write scope, or accounts:write. */
+export function mayWriteAccounts(scopes: string[]): boolean {
+  return scopes.length === 0 || scopes.some((s) => s === "*" || s === "*:write" || s === "accounts:write");
+}
+
+async function successorFacts(client: DocSpaceClient, refText: string, target: Employee, ctx: AssessContext): Promise<{ successor: Employee } | { reason: string }> {
+  const ref: AccountRef = accountRefKind(refText) === "id" ? { userId: refText } : { email: refText };
+  const look = await lookUp(client, ref);
+  if (!look.found) return { reason: `The successor ${refText} is not a DocSpace account at ${client.origin}. Name an active room admin or DocSpace admin.` };
+  const successor = look.user;
+  const wrong = identityMismatch(ref, successor);
+  if (wrong) return { reason: `Refusing: asked DocSpace for the successor ${refText} and ${wrong}. Nothing was started.` };
+  const who = describeAccount(successor);
+  if (sameId(successor.id, target.id)) return { reason: `transferTo names the account being removed (${describeAccount(target)}); name someone else to receive the data.` };
+  const listed = ctx.listedForRemoval?.(successor.id.toLowerCase());
+  if (listed !== undefined) return { reason: `The successor ${who} is also listed for removal (${listed}); the data would be removed with them. Name a successor who stays.` };
+  if (!isActive(successor)) return { reason: `The successor ${who} is not active (disabled or pending); DocSpace can only move data to an active room admin or DocSpace admin.` };
+  if (!(successor.isOwner || successor.isAdmin || successor.isRoomAdmin)) {
+    return { reason: `The successor ${who} is a ${employeeType(successor)}; DocSpace can only move data to a room admin or DocSpace admin.` };
+  }
+  return { successor };
+}
+
+/**
+ * Whether the profile is gone, by DocSpace's own word: its error envelope on people/{id} from the
+ * configured portal. Throws when the answer is no proof either way.
+ */
+export async function proveGone(client: DocSpaceClient, userId: string, storedPortal?: string): Promise<{ gone: true; proof: string } | { gone: false; user: Employee }> {
+  const other = storedPortal ? portalMismatch(client, storedPortal) : undefined;
+  if (other) throw new DocSpaceError("configuration", other);
+  const look = await lookUp(client, { userId }, { newRequest: true }); // proof is never an earlier answer
+  if (look.found) {
+    const wrong = identityMismatch({ userId }, look.user);
+    if (wrong) throw new DocSpaceError("unexpected-response", `Asked DocSpace for the account ${userId} and ${wrong}; that proves nothing about ${userId}. Check docspace:url.`);
+    return { gone: false, user: look.user };
+  }
+  if (!look.envelope) throw new DocSpaceError("unexpected-response", notProof(client, userId, look.message));
+  return { gone: true, proof: goneProof(client, userId, look.message) };
+}
+
+function goneProof(client: DocSpaceClient, userId: string, message: string): string {
+  return `GET people/${userId} at ${client.origin}: 404 "${message.slice(0, 80)}"`;
+}
+
+function notProof(client: DocSpaceClient, userId: string, message: string): string {
+  return (
+    `${client.origin} answered 404 for the account ${userId} without DocSpace's error envelope (${message.slice(0, 120)}). ` +
+    `That is not DocSpace saying the account is gone (a proxy, a wrong address, another service?), so nothing is recorded as removed. Check docspace:url.`
+  );
+}
+
+/** A record made against one portal is never settled by the answers of another. */
+export function portalMismatch(client: DocSpaceClient, storedPortal: string): string | undefined {
+  if (!storedPortal || storedPortal === client.origin) return undefined;
+  return (
+    `This removal was recorded against ${storedPortal}, but docspace:url is now ${client.origin}; that portal's answers say nothing about this record. ` +
+    `Set docspace:url back to ${storedPortal}. If the portal really moved, check the account there by hand, then drop the record with \`pulumi state delete\`.`
+  );
+}
+
+/** Says how an answer differs from the person asked for, or undefined when it is them. */
+function identityMismatch(ref: AccountRef, user: Employee): string | undefined {
+  if (ref.userId !== undefined) {
+    return sameId(user.id, ref.userId) ? undefined : `DocSpace answered with another account: ${describeAccount(user)} (id ${user.id})`;
+  }
+  return sameEmail(user.email, ref.email) ? undefined : `DocSpace answered with another person: ${describeAccount(user)} (email ${user.email ?? "none"})`;
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Letter case never tells two addresses apart. */
+function sameEmail(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
