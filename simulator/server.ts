@@ -76,6 +76,10 @@ export interface SimulatorOptions extends PortalOptions {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string as received, with its leading "?" (or ""). */
+  query: string;
+  /** The Authorization header as received (test record only). */
+  authorization?: string;
   route: string;
   callerId?: string;
   status: number;
@@ -246,7 +250,16 @@ export class DocSpaceSimulator {
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
     const raw = await readBody(req);
-    const entry: LoggedRequest = { method, path: url.pathname, route: "?", status: 0, at: Date.now(), hasAuthorization: req.headers.authorization !== undefined };
+    const entry: LoggedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      authorization: req.headers.authorization,
+      route: "?",
+      status: 0,
+      at: Date.now(),
+      hasAuthorization: req.headers.authorization !== undefined,
+    };
     this.log.push(entry);
     const respond = (status: number, body: string | undefined, headers: Record<string, string> = {}): void => {
       entry.status = status;

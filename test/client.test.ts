@@ -152,9 +152,12 @@ describe("typed errors", () => {
     expect(s.log).toHaveLength(0);
   });
 
-  it("URL-encodes emails", async () => {
+  it("URL-encodes emails: the portal receives exactly the address asked for, as one parameter", async () => {
     await failure(owner.userByEmail("a+b&c=d@example.com"));
     expect(s.log[0]!.path).toBe("/api/2.0/people/email");
+    const params = new URLSearchParams(s.log[0]!.query);
+    expect([...params.keys()]).toEqual(["email"]);
+    expect(params.get("email")).toBe("a+b&c=d@example.com");
   });
 });
 
@@ -264,9 +267,11 @@ describe("safety", () => {
     expect(bad("https://portal.example.com", "sk-abc\r\nX-Evil: 1")).not.toContain("X-Evil");
   });
 
-  it("sends the key as a Bearer token to the portal only", async () => {
+  it("sends the key as a Bearer token, exactly, on every request to the portal", async () => {
     await owner.self();
-    expect(s.log.every((r) => r.hasAuthorization)).toBe(true);
+    await owner.removeProgress(USERS.jane);
+    expect(s.log.length).toBe(2);
+    expect(s.log.map((r) => r.authorization)).toEqual([`Bearer ${KEYS.owner}`, `Bearer ${KEYS.owner}`]);
   });
 });
 

@@ -48,6 +48,8 @@ describe("the offboarding program", () => {
     const byName = (rs: typeof first.resources) => new Map(rs.map((r) => [r.urn, r.inputs]));
     const before = byName(first.resources);
     const after = byName(second.resources);
+    expect(before.size).toBe(ENTRIES.length);
+    expect(after.size).toBe(ENTRIES.length + 1);
     for (const [urn, inputs] of before) expect(after.get(urn)).toEqual(inputs);
     expect([...after.keys()].filter((u) => !before.has(u))).toEqual([hostModule.urnFor("pulumi-nodejs:dynamic/docspace:UserRemoval", "new.person@example.com")]);
   });

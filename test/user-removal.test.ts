@@ -322,7 +322,15 @@ describe("configuration", () => {
     expect((await check({ email: "jane.doe@example.com" })).failures ?? []).toEqual([]);
   });
 
-  it("exposes resetRunGuard for harnesses", () => {
-    expect(typeof removalImpl.resetRunGuard).toBe("function");
+  it("the per-run guard starts afresh for each run (resetRunGuard, as a new provider host would)", async () => {
+    usePortal(s.url, KEYS.owner, { DOCSPACE_MAX_REMOVALS_PER_RUN: "1" });
+    try {
+      expect((await check({ email: "jane.doe@example.com" })).failures ?? []).toEqual([]);
+      expect((await check({ email: "nora.north@example.com" })).failures?.[0]?.reason).toMatch(/more than 1 removals/);
+      removalImpl.resetRunGuard();
+      expect((await check({ email: "nora.north@example.com" })).failures ?? []).toEqual([]);
+    } finally {
+      delete process.env.DOCSPACE_MAX_REMOVALS_PER_RUN;
+    }
   });
 });

@@ -144,6 +144,13 @@ function crossEntryIssues(data: unknown, doc: Document, pos: (o: number) => { li
   const norm = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : undefined);
   const defaultSuccessor = norm(root.defaults?.transferTo);
   const seen = new Map<string, number>();
+  const listed = new Set<string>();
+  for (const raw of root.removals) {
+    if (typeof raw !== "object" || raw === null) continue;
+    const e = raw as { email?: unknown; id?: unknown };
+    const key = norm(e.email) ?? norm(e.id);
+    if (key !== undefined) listed.add(key);
+  }
   root.removals.forEach((raw: unknown, i) => {
     if (typeof raw !== "object" || raw === null) return;
     const entry = raw as { email?: unknown; id?: unknown; transferTo?: unknown };
@@ -154,9 +161,12 @@ function crossEntryIssues(data: unknown, doc: Document, pos: (o: number) => { li
     if (first !== undefined) issues.push({ ...at, message: `removals[${i}]: ${key} is already listed at line ${first}; list each account once` });
     else seen.set(key, at.line);
     const own = norm(entry.transferTo);
-    if ((own ?? defaultSuccessor) === key) {
-      const where = own !== undefined ? ["removals", i, "transferTo"] : ["defaults", "transferTo"];
+    const successor = own ?? defaultSuccessor;
+    const where = own !== undefined ? ["removals", i, "transferTo"] : ["defaults", "transferTo"];
+    if (successor === key) {
       issues.push({ ...locate(doc, where, pos), message: `removals[${i}]: transferTo is the account being removed (${key}); name someone else to receive the data` });
+    } else if (successor !== undefined && listed.has(successor)) {
+      issues.push({ ...locate(doc, where, pos), message: `removals[${i}]: transferTo names ${successor}, who is also listed for removal; the data would be removed with them. Name a successor who stays` });
     }
   });
   return issues;

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type Removal } from "../offboarding/parse";
 import { UserRemoval } from "../resources/user-removal";
+import { removalLimit } from "../resources/credentials";
+import { isDocSpaceError } from "../docspace/errors";
 
 export interface OffboardingProgramOptions {
   /** The offboarding file; default: docspace:offboardingFile, else offboarding.yaml in the project directory. */
@@ -54,7 +56,13 @@ export function defineOffboarding(options: OffboardingProgramOptions = {}): Offb
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
   const path = isAbsolute(file) ? file : join(options.baseDir ?? process.cwd(), file);
   const parsed = load(path);
-  const limit = config.getNumber("maxRemovalsPerRun") ?? 20;
+  let limit: number;
+  try {
+    limit = removalLimit(config.get("maxRemovalsPerRun"), process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
+  } catch (e) {
+    if (isDocSpaceError(e)) throw new pulumi.RunError(e.message);
+    throw e;
+  }
   if (parsed.removals.length > limit) {
     // The provider's check refuses the removal that would exceed the limit; say the numbers up front.
     void pulumi.log.warn(

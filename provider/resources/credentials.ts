@@ -44,11 +44,15 @@ export const DEFAULT_MAX_REMOVALS_PER_RUN = 20;
 
 /** The per-run guard's limit: docspace:maxRemovalsPerRun, else DOCSPACE_MAX_REMOVALS_PER_RUN, else 20. */
 export function maxRemovalsPerRun(): number {
-  const raw = removalsPerRun ?? process.env.DOCSPACE_MAX_REMOVALS_PER_RUN;
+  return removalLimit(removalsPerRun, process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
+}
+
+/** The one reading of the limit, for the provider and the program alike; a bad value names its setting. */
+export function removalLimit(fromConfig: string | undefined, fromEnv: string | undefined): number {
+  const [raw, where] = fromConfig !== undefined && fromConfig !== "" ? [fromConfig, "docspace:maxRemovalsPerRun"] : [fromEnv, "DOCSPACE_MAX_REMOVALS_PER_RUN"];
   if (raw === undefined || raw === "") return DEFAULT_MAX_REMOVALS_PER_RUN;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
-    const where = removalsPerRun !== undefined ? "docspace:maxRemovalsPerRun" : "DOCSPACE_MAX_REMOVALS_PER_RUN";
     throw new DocSpaceError("configuration", `${where} must be a whole number of removals, 0 or more (got "${String(raw).slice(0, 40)}"). Set it with \`pulumi config set docspace:maxRemovalsPerRun 50\`.`);
   }
   return n;
