@@ -4,7 +4,7 @@
  * stack outputs. Without it: the same program through the lifecycle harness (real program under
  * mocks, real serialized provider in Pulumi's own provider host, the simulator).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,19 +38,25 @@ async function main(): Promise<number> {
 async function withCli(url: string): Promise<number> {
   const backend = mkdtempSync(join(tmpdir(), "docspace-demo-"));
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "demo-only", PULUMI_SKIP_UPDATE_CHECK: "true" };
-  const run = (...args: string[]): number => spawnSync("pulumi", [...args, "--cwd", ROOT], { stdio: "inherit", env }).status ?? 1;
+  // Asynchronous: the simulator runs in this process and must keep answering while pulumi runs.
+  const run = (args: string[], input?: string): Promise<number> =>
+    new Promise((resolve) => {
+      const child = spawn("pulumi", [...args, "--cwd", ROOT, "--non-interactive"], { stdio: [input === undefined ? "ignore" : "pipe", "inherit", "inherit"], env });
+      if (input !== undefined) child.stdin!.end(input);
+      child.on("close", (code) => resolve(code ?? 1));
+    });
   const stack = `demo-${Date.now()}`;
   try {
-    if (run("stack", "init", stack) !== 0) return 1;
-    run("config", "set", "docspace:url", url, "--stack", stack);
+    if ((await run(["stack", "init", stack])) !== 0) return 1;
+    await run(["config", "set", "docspace:url", url, "--stack", stack]);
     // The key goes in as a secret through stdin, never on a command line.
-    spawnSync("pulumi", ["config", "set", "--secret", "docspace:apiKey", "--stack", stack, "--cwd", ROOT], { input: ownerApiKey(), stdio: ["pipe", "inherit", "inherit"], env });
-    run("config", "set", "docspace:offboardingFile", FILE, "--stack", stack);
-    if (run("preview", "--stack", stack, "--diff") !== 0) return 1;
-    if (run("up", "--yes", "--stack", stack, "--skip-preview") !== 0) return 1;
-    return run("stack", "output", "--stack", stack, "--json");
+    await run(["config", "set", "--secret", "docspace:apiKey", "--stack", stack], ownerApiKey());
+    await run(["config", "set", "docspace:offboardingFile", FILE, "--stack", stack]);
+    if ((await run(["preview", "--stack", stack, "--diff"])) !== 0) return 1;
+    if ((await run(["up", "--yes", "--stack", stack])) !== 0) return 1;
+    return await run(["stack", "output", "--stack", stack, "--json"]);
   } finally {
-    run("stack", "rm", stack, "--yes", "--force");
+    await run(["stack", "rm", stack, "--yes", "--force"]);
     rmSync(backend, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,8 @@
  * account (never its position), and stack outputs for the audit trail.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isAbsolute, join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type Removal } from "../offboarding/parse";
 import { UserRemoval } from "../resources/user-removal";
 import { removalLimit } from "../resources/credentials";
@@ -51,10 +52,26 @@ function load(path: string): OffboardingFile {
   }
 }
 
+/** Where Pulumi.yaml is (a relative offboarding file is relative to it), whatever the language host's working directory. */
+function projectRoot(): string {
+  let root: string | undefined;
+  try {
+    root = pulumi.runtime.getRootDirectory();
+  } catch {
+    root = undefined;
+  }
+  if (root && isAbsolute(root)) return root;
+  // Older language hosts do not pass the root: look for Pulumi.yaml from the working directory up.
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "Pulumi.yaml")) || existsSync(join(dir, "Pulumi.yml"))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
 export function defineOffboarding(options: OffboardingProgramOptions = {}): OffboardingOutputs {
   const config = new pulumi.Config("docspace");
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
-  const path = isAbsolute(file) ? file : join(options.baseDir ?? process.cwd(), file);
+  const path = isAbsolute(file) ? file : join(options.baseDir ?? projectRoot(), file);
   const parsed = load(path);
   let limit: number;
   try {
