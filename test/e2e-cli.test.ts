@@ -99,6 +99,11 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     expect(s.portal.startedTasks.map((t) => t.userId).sort()).toEqual([USERS.jane, USERS.nora].sort());
     expect(s.portal.liveUser(USERS.jane)).toBeUndefined();
     expect(up.out).not.toContain(KEYS.owner);
+    // The program's stack outputs carry each removal's outcome (resource outputs reach the program).
+    const outputs = await pulumi(["stack", "output", "--json"]);
+    const parsed = JSON.parse(outputs.out) as { accounts: Record<string, { status?: string }>; totals: Record<string, number> };
+    expect(parsed.accounts["jane.doe@example.com"]?.status).toBe("Completed");
+    expect(parsed.totals).toEqual({ total: 2, Completed: 2 });
     const again = await pulumi(["preview", "--expect-no-changes"]);
     expect(again.code, again.out).toBe(0);
     const refresh = await pulumi(["refresh", "--yes", "--expect-no-changes"]);

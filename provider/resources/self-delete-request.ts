@@ -25,11 +25,11 @@ export interface SelfDeleteRequestArgs {
 }
 
 export class SelfDeleteRequest extends pulumi.dynamic.Resource {
-  public readonly userId!: pulumi.Output<string>;
-  public readonly email!: pulumi.Output<string>;
-  public readonly sentAt!: pulumi.Output<string>;
-  public readonly message!: pulumi.Output<string>;
-  public readonly status!: pulumi.Output<"Sent" | "Unconfirmed">;
+  declare public readonly userId: pulumi.Output<string>;
+  declare public readonly email: pulumi.Output<string>;
+  declare public readonly sentAt: pulumi.Output<string>;
+  declare public readonly message: pulumi.Output<string>;
+  declare public readonly status: pulumi.Output<"Sent" | "Unconfirmed">;
 
   constructor(name: string, args: SelfDeleteRequestArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(selfDeleteRequestProvider, name, { ...args, userId: undefined, email: undefined, sentAt: undefined, message: undefined, status: undefined }, opts, "docspace", "SelfDeleteRequest");

@@ -37,22 +37,22 @@ export interface UserRemovalArgs {
 
 /** Removes one DocSpace account and its data. Irreversible once created. */
 export class UserRemoval extends pulumi.dynamic.Resource {
-  public readonly userId!: pulumi.Output<string>;
-  public readonly email!: pulumi.Output<string>;
-  public readonly displayName!: pulumi.Output<string>;
-  public readonly accountType!: pulumi.Output<string>;
-  public readonly mode!: pulumi.Output<"remove" | "transfer">;
-  public readonly transferToId!: pulumi.Output<string | undefined>;
-  public readonly taskId!: pulumi.Output<string>;
+  declare public readonly userId: pulumi.Output<string>;
+  declare public readonly email: pulumi.Output<string>;
+  declare public readonly displayName: pulumi.Output<string>;
+  declare public readonly accountType: pulumi.Output<string>;
+  declare public readonly mode: pulumi.Output<"remove" | "transfer">;
+  declare public readonly transferToId: pulumi.Output<string | undefined>;
+  declare public readonly taskId: pulumi.Output<string>;
   /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
-  public readonly status!: pulumi.Output<"Running" | "Completed" | "Failed" | "Canceled" | "Unconfirmed">;
-  public readonly percentage!: pulumi.Output<number>;
-  public readonly error!: pulumi.Output<string>;
-  public readonly startedAt!: pulumi.Output<string>;
-  public readonly completedAt!: pulumi.Output<string | undefined>;
-  public readonly reason!: pulumi.Output<string | undefined>;
+  declare public readonly status: pulumi.Output<"Running" | "Completed" | "Failed" | "Canceled" | "Unconfirmed">;
+  declare public readonly percentage: pulumi.Output<number>;
+  declare public readonly error: pulumi.Output<string>;
+  declare public readonly startedAt: pulumi.Output<string>;
+  declare public readonly completedAt: pulumi.Output<string | undefined>;
+  declare public readonly reason: pulumi.Output<string | undefined>;
   /** For Completed: DocSpace's own answer that the profile no longer exists. */
-  public readonly evidence!: pulumi.Output<string | undefined>;
+  declare public readonly evidence: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions) {
     super(
