@@ -16,6 +16,7 @@ export const entryRules = {
     .refine((v) => accountRefKind(v) !== undefined, "must be the email or the id (GUID) of an active room admin or DocSpace admin who receives the data")
     .transform((v) => v.toLowerCase()),
   allowAdmin: z.boolean(),
+  alreadyRemoved: z.boolean(),
   reason: z.string().max(2000, "must be at most 2000 characters"),
   timeoutSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1").max(86_400, "must be at most 86400 (a day)"),
 };

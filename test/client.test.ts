@@ -165,7 +165,7 @@ describe("retries", () => {
   it("reads the wait from Retry-After (seconds or a date) or X-RateLimit-Reset (seconds or epoch)", async () => {
     const { createRequire } = await import("node:module");
     const { ROOT } = await import("./helpers");
-    const transport = createRequire(`${ROOT}/package.json`)("pulumi-docspace/dist/provider/docspace/transport.js") as typeof import("../provider/docspace/transport");
+    const transport = createRequire(`${ROOT}/package.json`)(`${ROOT}/dist/provider/docspace/transport.js`) as typeof import("../provider/docspace/transport");
     const now = Date.parse("2026-11-22T10:00:00Z");
     expect(transport.retryAfterSeconds({ "retry-after": "7" }, now)).toBe(7);
     expect(transport.retryAfterSeconds({ "retry-after": "Sun, 22 Nov 2026 10:00:30 GMT" }, now)).toBe(30);

@@ -133,7 +133,7 @@ describe("failures after the start was accepted", () => {
     s = await startSimulator();
     usePortal(s.url, KEYS.owner);
     // DocSpace refuses the start after the disable went through, for a reason preflight could not foresee.
-    const { SimFailure } = createRequire(join(ROOT, "package.json"))("pulumi-docspace/dist/simulator/portal.js") as typeof import("../simulator/portal");
+    const { SimFailure } = createRequire(join(ROOT, "package.json"))(join(ROOT, "dist", "simulator", "portal.js")) as typeof import("../simulator/portal");
     const original = s.portal.startRemove.bind(s.portal);
     s.portal.startRemove = () => {
       throw new SimFailure(400, `Can not delete user with id = ${USERS.jane}`);
@@ -179,8 +179,8 @@ describe("faults through Pulumi's provider host", () => {
     }
   });
 
-  it("the run interrupted after the start was accepted and before outputs were stored: a new host resumes without a second start", async () => {
-    s = await startSimulator({ taskDurationMs: 1500 });
+  it("the run interrupted after the start was accepted and before outputs were stored: a new host adopts the running task, no second start", async () => {
+    s = await startSimulator({ taskDurationMs: 4000 });
     const { resources, host } = await program(s, [["jane", { email: "jane.doe@example.com" }]]);
     const state: Parameters<typeof lifecycle.up>[2] = new Map();
     const interrupted = lifecycle.up(host, resources, state).catch(() => undefined);
@@ -193,12 +193,56 @@ describe("faults through Pulumi's provider host", () => {
     const again = await program(s, [["jane", { email: "jane.doe@example.com" }]]);
     try {
       const resumed = await lifecycle.up(again.host, again.resources, state);
-      expect(resumed.steps.map((x) => [x.kind, x.ok])).toEqual([["create", true]]);
+      expect(resumed.steps.map((x) => [x.kind, x.ok, x.error])).toEqual([["create", true, undefined]]);
       assertTruthful(state.get(resources[0]!.urn)!.outputs, USERS.jane);
       assertRemovedExactly(s, [USERS.jane]);
       expect(s.requests("POST people/remove/start")).toHaveLength(1);
     } finally {
       await again.host.stop();
+    }
+  });
+
+  it("interrupted, and the removal finished before the next run: guidance names alreadyRemoved, which records it without a second start", async () => {
+    s = await startSimulator({ taskDurationMs: 300 });
+    const { resources, host } = await program(s, [["jane", { email: "jane.doe@example.com" }]]);
+    const state: Parameters<typeof lifecycle.up>[2] = new Map();
+    const interrupted = lifecycle.up(host, resources, state).catch(() => undefined);
+    while (s.requests("POST people/remove/start").length === 0) await wait(5);
+    host.kill();
+    await interrupted;
+    while (s.portal.liveUser(USERS.jane)) {
+      s.portal.advance(); // the removal finishes while nobody watches
+      await wait(20);
+    }
+
+    const next = await program(s, [["jane", { email: "jane.doe@example.com" }]]);
+    try {
+      const refused = await lifecycle.up(next.host, next.resources, state);
+      expect(refused.refused[0]?.failures?.[0]?.reason).toMatch(/alreadyRemoved: true/);
+    } finally {
+      await next.host.stop();
+    }
+    const flagged = await program(s, [["jane", { email: "jane.doe@example.com", alreadyRemoved: true }]]);
+    try {
+      const recorded = await lifecycle.up(flagged.host, flagged.resources, state);
+      expect(recorded.steps.map((x) => [x.kind, x.ok])).toEqual([["create", true]]);
+      expect(state.get(resources[0]!.urn)!.outputs).toMatchObject({ status: "Completed", mode: "recorded", evidence: expect.stringContaining("404") });
+      assertRemovedExactly(s, [USERS.jane]);
+    } finally {
+      await flagged.host.stop();
+    }
+  });
+
+  it("alreadyRemoved is refused while the account still exists, and starts nothing", async () => {
+    s = await startSimulator();
+    const flagged = await program(s, [["jane", { email: "jane.doe@example.com", alreadyRemoved: true }]]);
+    try {
+      const state: Parameters<typeof lifecycle.up>[2] = new Map();
+      const out = await lifecycle.up(flagged.host, flagged.resources, state);
+      expect(out.refused[0]?.failures?.[0]?.reason).toMatch(/alreadyRemoved is set, but DocSpace still has an account/);
+      expect(s.writes()).toHaveLength(0);
+    } finally {
+      await flagged.host.stop();
     }
   });
 
@@ -248,5 +292,5 @@ describe("faults through Pulumi's provider host", () => {
     } finally {
       await host.stop();
     }
-  });
+  }, 240_000); // ~1,500 requests: DocSpace's 1500-a-minute window may make it wait a minute on a busy machine
 });

@@ -3,8 +3,10 @@
  * (Node's own require), as the provider host and `pulumi up` load it; vitest's transform would
  * serialize differently (see ../shared/pulumi-notes.md).
  */
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import type * as Package from "../provider/index";
 import type * as RemovalImpl from "../provider/resources/user-removal-impl";
 import type * as Credentials from "../provider/resources/credentials";
@@ -15,14 +17,21 @@ import type * as ProgramModule from "../provider/program/offboarding-program";
 
 export const ROOT = join(__dirname, "..");
 const nodeRequire = createRequire(join(ROOT, "package.json"));
+/**
+ * What the package exports, through its own name (Node's package self-reference), as the
+ * serialized shims load it: the same module instances as the provider code run in this process.
+ */
+const fromPackage = (subpath: string): unknown => nodeRequire(subpath === "." ? "pulumi-docspace" : `pulumi-docspace/${subpath}`);
+/** Modules the package does not export (internals, simulator, tools): by file path from the build. */
+export const fromDist = (path: string): unknown => nodeRequire(join(ROOT, "dist", path));
 
-export const pkg = nodeRequire("pulumi-docspace") as typeof Package;
-export const removalImpl = nodeRequire("pulumi-docspace/dist/provider/resources/user-removal-impl.js") as typeof RemovalImpl;
-export const credentials = nodeRequire("pulumi-docspace/dist/provider/resources/credentials.js") as typeof Credentials;
-export const sim = nodeRequire("pulumi-docspace/dist/simulator/server.js") as typeof SimulatorModule;
-export const hostModule = nodeRequire("pulumi-docspace/dist/tools/provider-host.js") as typeof HostModule;
-export const lifecycle = nodeRequire("pulumi-docspace/dist/tools/lifecycle.js") as typeof LifecycleModule;
-export const program = nodeRequire("pulumi-docspace/dist/provider/program/offboarding-program.js") as typeof ProgramModule;
+export const pkg = fromPackage(".") as typeof Package;
+export const removalImpl = fromPackage("dist/provider/resources/user-removal-impl.js") as typeof RemovalImpl;
+export const credentials = fromDist("provider/resources/credentials.js") as typeof Credentials;
+export const sim = fromDist("simulator/server.js") as typeof SimulatorModule;
+export const hostModule = fromDist("tools/provider-host.js") as typeof HostModule;
+export const lifecycle = fromDist("tools/lifecycle.js") as typeof LifecycleModule;
+export const program = fromDist("provider/program/offboarding-program.js") as typeof ProgramModule;
 
 export const KEYS = {
   owner: "sk-sim-owner-3f7a9c1e5b2d4860",
@@ -84,3 +93,63 @@ export function writesTo(s: Simulator): string[] {
 }
 
 export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  /** stdout and stderr as they came. */
+  out: string;
+}
+
+/**
+ * Runs a command without blocking this process: a simulator living here must keep answering
+ * (spawnSync would deadlock it). `input` goes to stdin (e.g. a secret for `pulumi config set --secret`).
+ */
+export function runCommand(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => ((stdout += d.toString()), (out += d.toString())));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.stdin.end(opts.input ?? "");
+    child.on("error", (e) => resolve({ code: null, stdout, out: `${out}${e.message}` }));
+    child.on("close", (code) => resolve({ code, stdout, out }));
+  });
+}
+
+/** A build output whose source still exists (`npm run build` never deletes outputs of removed sources). */
+function hasSource(distPath: string): boolean {
+  const p = relative(join(ROOT, "dist"), distPath);
+  if (p.endsWith(".json")) return existsSync(join(ROOT, p));
+  const base = p.replace(/(\.d\.ts|\.js\.map|\.js)$/, "");
+  return existsSync(join(ROOT, `${base}.ts`));
+}
+
+/**
+ * The package folder as `npm pack` sees it after the `prepack` script's clean build: the
+ * repository (without node_modules and .git) with the build `pretest` made, minus stale outputs
+ * whose source is gone, copied to `dir`. Packing a copy leaves ROOT/dist alone while other test
+ * files load it.
+ */
+export function stagePackage(dir: string): string {
+  const dist = join(ROOT, "dist");
+  const keep = (src: string): boolean => {
+    if (src.split(sep).includes("node_modules")) return false;
+    return !src.startsWith(dist + sep) || statSync(src).isDirectory() || hasSource(src);
+  };
+  for (const name of readdirSync(ROOT)) {
+    if (name === "node_modules" || name === ".git" || name === ".demo") continue;
+    cpSync(join(ROOT, name), join(dir, name), { recursive: true, filter: keep });
+  }
+  return dir;
+}
+
+/** `npm pack` of the staged package into `dest`, as a maintainer publishes it; returns the tarball's path. */
+export async function packTarball(dest: string, staging: string): Promise<string> {
+  stagePackage(staging);
+  const r = await runCommand("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], { cwd: staging });
+  if (r.code !== 0) throw new Error(`npm pack failed (${r.code}): ${r.out}`);
+  const [info] = JSON.parse(r.stdout) as Array<{ filename: string }>;
+  return join(dest, info!.filename);
+}

@@ -32,6 +32,7 @@ export interface Removal {
   id?: string;
   transferTo?: string;
   allowAdmin: boolean;
+  alreadyRemoved: boolean;
   reason?: string;
   timeoutSeconds?: number;
   /** Where the entry is, for messages. */
@@ -126,6 +127,7 @@ export function parseOffboardingFile(text: string, fileName = "offboarding.yaml"
       id: e.id,
       transferTo: e.transferTo ?? defaults.transferTo,
       allowAdmin: e.allowAdmin ?? false,
+      alreadyRemoved: e.alreadyRemoved ?? false,
       reason: e.reason ?? defaults.reason,
       timeoutSeconds: e.timeoutSeconds ?? defaults.timeoutSeconds,
       line: locate(doc, ["removals", i], pos).line,
@@ -205,7 +207,7 @@ function describeIssue(path: Array<string | number>, issue: { code: string; mess
 function allowedKeys(path: Array<string | number>): string {
   if (path.length === 0) return "version, defaults, removals";
   if (path[0] === "defaults") return "transferTo, reason, timeoutSeconds";
-  return "email, id, transferTo, allowAdmin, reason, timeoutSeconds";
+  return "email, id, transferTo, allowAdmin, alreadyRemoved, reason, timeoutSeconds";
 }
 
 function describeValue(v: unknown): string {

@@ -15,6 +15,9 @@ export const removalEntrySchema = z
     id: entryRules.id.optional().describe("The account's id, a GUID (give this or email)."),
     transferTo: entryRules.transferTo.optional().describe("Email or id of an active room admin or DocSpace admin who receives the account's rooms and shared files. Without it, DocSpace gives them to the API key's account."),
     allowAdmin: entryRules.allowAdmin.optional().describe("Must be true to remove a DocSpace admin (needs the portal owner's key)."),
+    alreadyRemoved: entryRules.alreadyRemoved
+      .optional()
+      .describe("Record an account that is already gone (removed by an interrupted run, or by hand) without starting anything. Accepted only while DocSpace has no such account."),
     reason: entryRules.reason.optional().describe("Free text kept in the Pulumi state for audit, such as a ticket number."),
     timeoutSeconds: entryRules.timeoutSeconds.optional().describe("How long `pulumi up` follows this removal before leaving it to the next run (default 600)."),
   })

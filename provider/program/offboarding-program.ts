@@ -95,6 +95,7 @@ export function defineOffboarding(options: OffboardingProgramOptions = {}): Offb
         userId: r.id,
         transferTo: r.transferTo,
         allowAdmin: r.allowAdmin || undefined,
+        alreadyRemoved: r.alreadyRemoved || undefined,
         reason: r.reason,
         timeoutSeconds: r.timeoutSeconds,
       }),

@@ -63,6 +63,8 @@ export type Verdict =
   /** No account has the entry's email. Not proof of removal: only an id lookup proves that. */
   | { kind: "absent"; reason: string }
   | { kind: "start"; plan: Plan }
+  /** A removal of this person (what the entry asks) finished just now, and DocSpace proves the profile gone. */
+  | { kind: "finished"; plan: Plan; task: TaskProgress; proof: string }
   | { kind: "adopt"; plan: Plan; task: TaskProgress; taskKind: Mode };
 
 const accountProperty = (ref: AccountRef): "userId" | "email" => (ref.userId !== undefined ? "userId" : "email");
@@ -126,7 +128,12 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   const readTasks = !ctx.preview || isDisabled(target);
   const [removeTask, reassignTask] = readTasks ? await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]) : [undefined, undefined];
   const plan: Plan = { mode, target, successor, caller };
-  return decideOnTasks(plan, ask, ctx, removeTask, reassignTask);
+  const verdict = decideOnTasks(plan, ask, ctx, removeTask, reassignTask);
+  if (verdict.kind !== "finished") return verdict;
+  // The removal finished between reading the account and reading its task: the profile decides.
+  const gone = await proveGone(client, target.id);
+  if (gone.gone) return { ...verdict, proof: gone.proof };
+  return refuse(prop, `DocSpace reports a finished removal for ${who}, yet the account still exists. Refusing to start another until this is understood: check the account in DocSpace, then run again.`);
 }
 
 function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTask?: TaskProgress, reassignTask?: TaskProgress): Verdict {
@@ -160,7 +167,8 @@ function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTa
     );
   }
   if (removeTask?.status === TaskStatus.Completed) {
-    return refuse(prop, `DocSpace reports a finished removal for ${who}, yet the account still exists. Refusing to start another until this is understood: check the account in DocSpace, then run again.`);
+    if (plan.mode === "remove") return { kind: "finished", plan, task: removeTask, proof: "" };
+    return refuse(prop, `DocSpace reports a finished removal (remove/start) for ${who}: the data went to whoever started it, not to ${ask.transferTo}. Nothing more can be moved; delete this entry.`);
   }
   return { kind: "start", plan };
 }
@@ -233,6 +241,24 @@ export async function proveGone(client: DocSpaceClient, userId: string, storedPo
   }
   if (!look.envelope) throw new DocSpaceError("unexpected-response", notProof(client, userId, look.message));
   return { gone: true, proof: goneProof(client, userId, look.message) };
+}
+
+/**
+ * For an entry marked `alreadyRemoved`: DocSpace's own word that no such account exists. By id:
+ * its error envelope on people/{id}. By email: its error envelope on the exact lookup, and no
+ * account with that address (any letter case) in its search.
+ */
+export async function confirmAlreadyGone(client: DocSpaceClient, ref: AccountRef): Promise<{ gone: true; proof: string } | { gone: false; reason: string }> {
+  if (ref.userId !== undefined) {
+    const r = await proveGone(client, ref.userId);
+    return r.gone ? r : { gone: false, reason: `alreadyRemoved is set, but DocSpace still has the account ${describeAccount(r.user)}. Remove the flag if it should be removed, or delete the entry.` };
+  }
+  const look = await lookUp(client, ref);
+  if (look.found) {
+    return { gone: false, reason: `alreadyRemoved is set, but DocSpace still has an account with the email ${ref.email}: ${describeAccount(look.user)}. Remove the flag if it should be removed, or delete the entry.` };
+  }
+  if (!look.envelope) return { gone: false, reason: `${client.origin} answered 404 for ${ref.email} without DocSpace's error envelope (${look.message.slice(0, 120)}); that proves nothing. Check docspace:url.` };
+  return { gone: true, proof: `GET people/email?email=${ref.email} at ${client.origin}: 404 "${look.message.slice(0, 80)}"; no account with that address in people/filter` };
 }
 
 function goneProof(client: DocSpaceClient, userId: string, message: string): string {

@@ -7,7 +7,7 @@ import type * as Impl from "./self-delete-impl";
 
 type Props = Record<string, unknown>;
 
-const impl = (): typeof Impl => require("pulumi-docspace/dist/provider/resources/self-delete-impl.js");
+const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/self-delete-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
 
 export const selfDeleteRequestProvider: pulumi.dynamic.ResourceProvider = {
   configure: (req) => impl().configure(req),

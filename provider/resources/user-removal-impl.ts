@@ -10,7 +10,7 @@ import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, portalClient } from "./credentials";
-import { assess, portalMismatch, proveGone, type AssessContext, type RemovalAsk, type Verdict } from "./evidence";
+import { assess, confirmAlreadyGone, portalMismatch, proveGone, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
@@ -27,6 +27,10 @@ function askOf(inputs: UserRemovalInputs): RemovalAsk {
     allowAdmin: inputs.allowAdmin ?? false,
   };
 }
+
+/** What to do about an entry whose account does not exist. */
+const ABSENT_ADVICE =
+  "Fix the entry if it has a typo. If the account was removed already (by an interrupted `pulumi up`, whose removal finished meanwhile, or by hand), add `alreadyRemoved: true` to the entry to record it: it is accepted only while DocSpace has no such account. Or delete the entry.";
 
 // ---- what this run (one provider host: one `pulumi preview` or `up`) has seen ----------------
 
@@ -97,6 +101,15 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const previous = previousInputs(olds);
   const sameAccount = previous !== undefined && isSameAccount(previous, inputs);
   const failures: dynamic.CheckFailure[] = [];
+  if (inputs.alreadyRemoved) {
+    try {
+      const confirmed = await confirmAlreadyGone(portalClient(), askOf(inputs).account);
+      if (!confirmed.gone) failures.push({ property: "alreadyRemoved", reason: confirmed.reason });
+    } catch (e) {
+      failures.push(portalFailure(e, "alreadyRemoved"));
+    }
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider } };
+  }
   try {
     const ctx: AssessContext = {
       preview: true,
@@ -106,9 +119,9 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     const verdict = await assess(portalClient(), askOf(inputs), ctx);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
     else if (verdict.kind === "absent" && !sameAccount) {
-      failures.push({ property: accountProperty(inputs), reason: `${verdict.reason} Fix the entry, or delete it if the account was already removed.` });
+      failures.push({ property: accountProperty(inputs), reason: `${verdict.reason} ${ABSENT_ADVICE}` });
     } else if (verdict.kind === "gone" && !sameAccount) {
-      failures.push({ property: accountProperty(inputs), reason: `No DocSpace account has the id ${inputs.userId} at ${portalClient().origin} (${verdict.proof}). Fix the entry, or delete it if the account was already removed.` });
+      failures.push({ property: accountProperty(inputs), reason: `No DocSpace account has the id ${inputs.userId} at ${portalClient().origin} (${verdict.proof}). ${ABSENT_ADVICE}` });
     } else failures.push(...runRules(inputs, verdict, !sameAccount));
   } catch (e) {
     failures.push(portalFailure(e, accountProperty(inputs)));
@@ -147,11 +160,39 @@ function stepDeadline(inputs: UserRemovalInputs): number {
 export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
   const client = portalClient();
+  if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
   const state = await withDeadline(stepDeadline(inputs), async () => {
     const verdict = await assess(client, askOf(inputs), { listedForRemoval: (id) => (targets.get(id) === label(inputs) ? undefined : targets.get(id)) });
     return carryOut(client, inputs, verdict, props, undefined);
   });
   return { id: state.userId, outs: withoutUndefined(state) };
+}
+
+/** An entry marked alreadyRemoved: recorded as Completed with DocSpace's word that the account is gone; nothing is started. */
+async function recordAlreadyRemoved(client: DocSpaceClient, inputs: UserRemovalInputs): Promise<dynamic.CreateResult> {
+  const account = askOf(inputs).account;
+  const confirmed = await confirmAlreadyGone(client, account);
+  if (!confirmed.gone) throw new DocSpaceError("precondition", `Refusing to record ${label(inputs)} as removed: ${confirmed.reason}`, { notSent: true });
+  const now = new Date().toISOString();
+  const state: UserRemovalState = {
+    userId: account.userId ?? "",
+    email: account.email ?? "",
+    displayName: "",
+    accountType: "",
+    mode: "recorded",
+    taskId: "",
+    status: "Completed",
+    percentage: 100,
+    error: "",
+    startedAt: now,
+    completedAt: now,
+    reason: inputs.reason,
+    allowAdmin: inputs.allowAdmin ?? false,
+    timeoutSeconds: inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    portal: client.origin,
+    evidence: confirmed.proof,
+  };
+  return { id: account.userId ?? `recorded:${account.email}`, outs: withoutUndefined(state) };
 }
 
 export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -162,7 +203,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   }
   const client = portalClient();
   const next = await withDeadline(stepDeadline(inputs), async () => {
-    const verdict = await assess(client, askOf(inputs), { stored: state });
+    const verdict = await assess(client, askOf(inputs), { stored: { ...state, mode: workMode(state) } });
     return carryOut(client, inputs, verdict, news, state);
   });
   return { outs: withoutUndefined(next) };
@@ -175,12 +216,14 @@ async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdi
     case "refuse":
       throw new DocSpaceError("precondition", `Refusing to remove ${name}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
     case "absent":
-      throw new DocSpaceError("not-found", `Refusing to remove ${name}: ${verdict.reason} Nothing was started. Fix the entry, or delete it if the account was already removed.`, { notSent: true });
+      throw new DocSpaceError("not-found", `Refusing to remove ${name}: ${verdict.reason} Nothing was started. ${ABSENT_ADVICE}`, { notSent: true });
     case "gone":
       if (!previous) {
         throw new DocSpaceError("not-found", `Refusing to record ${name} as removed by this stack: DocSpace says the account does not exist (${verdict.proof}). Delete the entry.`, { notSent: true });
       }
       return completed({ ...previous, reason: inputs.reason }, verdict.proof);
+    case "finished":
+      return completed(withProgress(initialState(client, inputs, verdict.plan, previous), verdict.task), verdict.proof);
     case "adopt":
     case "start": {
       const state = initialState(client, inputs, verdict.plan, previous);
@@ -216,7 +259,7 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
   const client = portalClient();
   const other = portalMismatch(client, state.portal);
   if (other) throw new DocSpaceError("configuration", other);
-  const task = await progressOf(client, state.mode, state.userId);
+  const task = await progressOf(client, workMode(state), state.userId);
   let next: UserRemovalState = task ? withProgress(state, task) : state;
   if (!task || task.status === TaskStatus.Completed) {
     const gone = await proveGone(client, state.userId, state.portal);
@@ -256,6 +299,11 @@ export async function remove(_id: string, props: Props): Promise<void> {
   // A removal cannot be undone, and stopping a running transfer half way leaves the person's data
   // split between two owners; the record is simply dropped. (Read the state for its shape only.)
   parseState(props);
+}
+
+/** The kind of task an unfinished record follows ("recorded" records are always Completed). */
+function workMode(state: UserRemovalState): Mode {
+  return state.mode === "transfer" ? "transfer" : "remove";
 }
 
 function parseInputs(props: Props): UserRemovalInputs {

@@ -13,6 +13,7 @@ export const userRemovalInputsSchema = z
     userId: entryRules.id.optional(),
     transferTo: entryRules.transferTo.optional(),
     allowAdmin: entryRules.allowAdmin.optional(),
+    alreadyRemoved: entryRules.alreadyRemoved.optional(),
     reason: entryRules.reason.optional(),
     timeoutSeconds: entryRules.timeoutSeconds.optional(),
   })
@@ -37,7 +38,8 @@ export const userRemovalStateSchema = z.object({
   email: z.string(),
   displayName: z.string(),
   accountType: z.string(),
-  mode: z.enum(["remove", "transfer"]),
+  /** recorded: an account found already gone and recorded on request (alreadyRemoved), nothing started. */
+  mode: z.enum(["remove", "transfer", "recorded"]),
   transferTo: z.string().optional(),
   transferToId: z.string().optional(),
   taskId: z.string(),

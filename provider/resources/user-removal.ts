@@ -8,7 +8,7 @@ import type * as Impl from "./user-removal-impl";
 type Props = Record<string, unknown>;
 
 /** Loaded in the host at call time (never captured): see ../shared/pulumi-notes.md. */
-const impl = (): typeof Impl => require("pulumi-docspace/dist/provider/resources/user-removal-impl.js");
+const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/user-removal-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
 
 export const userRemovalProvider: pulumi.dynamic.ResourceProvider = {
   configure: (req) => impl().configure(req),
@@ -29,6 +29,8 @@ export interface UserRemovalArgs {
   transferTo?: pulumi.Input<string>;
   /** Must be true to remove a DocSpace admin (which also needs the portal owner's key). */
   allowAdmin?: pulumi.Input<boolean>;
+  /** Record an account that is already gone (e.g. removed by an interrupted run) without starting anything; accepted only while DocSpace has no such account. */
+  alreadyRemoved?: pulumi.Input<boolean>;
   /** Free text kept in the state for audit, e.g. a ticket number. */
   reason?: pulumi.Input<string>;
   /** How long `pulumi up` follows the removal before leaving it to the next run. Default 600. */
@@ -41,7 +43,7 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   declare public readonly email: pulumi.Output<string>;
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly accountType: pulumi.Output<string>;
-  declare public readonly mode: pulumi.Output<"remove" | "transfer">;
+  declare public readonly mode: pulumi.Output<"remove" | "transfer" | "recorded">;
   declare public readonly transferToId: pulumi.Output<string | undefined>;
   declare public readonly taskId: pulumi.Output<string>;
   /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
