@@ -11,5 +11,5 @@ export type { SelfDeleteRequestArgs } from "./resources/self-delete-request";
 export { parseOffboardingFile, parseOffboardingBytes, loadOffboardingFile, OffboardingFileError } from "./offboarding/parse";
 export type { OffboardingFile, Removal, FileIssue } from "./offboarding/parse";
 export { offboardingJsonSchema } from "./offboarding/json-schema";
-export { defineOffboarding, logicalName } from "./program/offboarding-program";
+export { defineOffboarding, defineCheckedOffboarding, logicalName } from "./program/offboarding-program";
 export type { OffboardingProgramOptions, OffboardingOutputs, AccountOutcome } from "./program/offboarding-program";

@@ -84,12 +84,19 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     expect(r.out).not.toContain(KEYS.owner);
   }, 180_000);
 
-  it("2. a preview of a file with mistakes fails, names the mistake, and touches nothing", async () => {
-    entries(["  - email: olivia.owner@example.com", "  - email: jane.doe@example.com"]);
-    const r = await pulumi(["preview"]);
-    expect(r.code).not.toBe(0);
-    expect(r.out).toContain("portal owner");
-    expect(writesTo(s)).toEqual([]);
+  it("2. a preview of the mistakes example names every mistake in one run, with its line, and touches nothing", async () => {
+    expect((await pulumi(["config", "set", "docspace:offboardingFile", join(ROOT, "examples", "offboarding", "mistakes.yaml")])).code).toBe(0);
+    try {
+      const r = await pulumi(["preview"]);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(/mistakes\.yaml:5: olivia\.owner@example\.com: .*portal owner/);
+      expect(r.out).toMatch(/mistakes\.yaml:6: jane\.doe@exmaple\.com: No DocSpace account has the email/);
+      expect(r.out).toMatch(/mistakes\.yaml:7: admin\.bob@example\.com: .*allowAdmin: true/);
+      expect(r.out).toMatch(/mistakes\.yaml:8: nora\.north@example\.com: .*not active/);
+      expect(writesTo(s)).toEqual([]);
+    } finally {
+      await pulumi(["config", "set", "docspace:offboardingFile", file]);
+    }
   }, 180_000);
 
   it("3. up, then preview --expect-no-changes, refresh, destroy (zero writes), and the key only encrypted in the state", async () => {
@@ -119,15 +126,17 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     expect(s.portal.startedTasks).toHaveLength(2);
   }, 300_000);
 
-  it("7. up --yes --skip-preview with more new removals than the guard allows starts nothing past the limit", async () => {
+  it("7. up --yes --skip-preview with more new removals than the guard allows is refused before the first start", async () => {
     const extra = ["mark.lee@example.com", "paul.park@example.com", "john.smith@example.com"];
     entries(extra.map((e) => `  - email: ${e}`));
     expect((await pulumi(["config", "set", "docspace:maxRemovalsPerRun", "2"])).code).toBe(0);
     const before = s.portal.startedTasks.length;
+    const writesBefore = writesTo(s).length;
     const r = await pulumi(["up", "--yes", "--skip-preview"]);
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/more than 2 removals in one run/);
-    expect(s.portal.startedTasks.length - before).toBeLessThanOrEqual(2);
+    expect(r.out).toMatch(/3 removals would start in this run, more than docspace:maxRemovalsPerRun \(2\)/);
+    expect(s.portal.startedTasks.length - before).toBe(0);
+    expect(writesTo(s).length).toBe(writesBefore);
     await pulumi(["config", "rm", "docspace:maxRemovalsPerRun"]);
   }, 300_000);
 });

@@ -48,6 +48,13 @@ function agent(): Agent {
   return sharedAgent;
 }
 
+/** Closes this process's connections (a short-lived caller, such as the program, would otherwise wait for keep-alive to end). */
+export async function closeConnections(): Promise<void> {
+  const a = sharedAgent;
+  sharedAgent = undefined;
+  if (a) await a.destroy();
+}
+
 const MAX_REDIRECTS = 3;
 const BASE_DELAY_MS = 500;
 

@@ -1,5 +1,7 @@
-/** Entry point of the root Pulumi project (Pulumi.yaml): its exports are the stack outputs. */
-import { defineOffboarding } from "./offboarding-program";
+/**
+ * Entry point of the root Pulumi project (Pulumi.yaml): looks at the whole offboarding file
+ * through the gate, then declares the removals. Its exports are the stack outputs.
+ */
+import { defineCheckedOffboarding } from "./offboarding-program";
 
-const { offboardingFile, accounts, totals } = defineOffboarding();
-export { offboardingFile, accounts, totals };
+export = defineCheckedOffboarding().then(({ offboardingFile, accounts, totals }) => ({ offboardingFile, accounts, totals }));

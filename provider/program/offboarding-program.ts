@@ -5,10 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type Removal } from "../offboarding/parse";
+import { loadOffboardingFile, OffboardingFileError, type OffboardingFile } from "../offboarding/parse";
 import { UserRemoval } from "../resources/user-removal";
+import type { SettingsInput } from "../docspace/settings";
 import { removalLimit } from "../resources/credentials";
 import { isDocSpaceError } from "../docspace/errors";
+import { logicalName } from "./names";
+import { preflightFile } from "./preflight";
 
 export interface OffboardingProgramOptions {
   /** The offboarding file; default: docspace:offboardingFile, else offboarding.yaml in the project directory. */
@@ -32,10 +35,7 @@ export interface OffboardingOutputs {
   removals: UserRemoval[];
 }
 
-/** The logical name: the account itself, so reordering or inserting entries changes nothing. */
-export function logicalName(r: Pick<Removal, "email" | "id">): string {
-  return r.email ?? r.id!;
-}
+export { logicalName };
 
 /**
  * Loads the file; a bad file stops the program with the file's own message and no stack trace
@@ -68,7 +68,14 @@ function projectRoot(): string {
   }
 }
 
-export function defineOffboarding(options: OffboardingProgramOptions = {}): OffboardingOutputs {
+interface Loaded {
+  file: string;
+  parsed: OffboardingFile;
+  limit: number;
+  config: pulumi.Config;
+}
+
+function loadWithLimit(options: OffboardingProgramOptions): Loaded {
   const config = new pulumi.Config("docspace");
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
   const path = isAbsolute(file) ? file : join(options.baseDir ?? projectRoot(), file);
@@ -80,6 +87,49 @@ export function defineOffboarding(options: OffboardingProgramOptions = {}): Offb
     if (isDocSpaceError(e)) throw new pulumi.RunError(e.message);
     throw e;
   }
+  return { file, parsed, limit, config };
+}
+
+/** Declares the resources of a file, without looking at the portal first (the resources' checks still do). */
+export function defineOffboarding(options: OffboardingProgramOptions = {}): OffboardingOutputs {
+  return declare(loadWithLimit(options));
+}
+
+/**
+ * The program at the repository root: looks at every entry through the gate first (read-only),
+ * refuses the run naming every problem, then declares the resources. Without portal settings in
+ * the stack config or the environment, it declares them and leaves the refusals to their checks.
+ */
+export async function defineCheckedOffboarding(options: OffboardingProgramOptions = {}): Promise<OffboardingOutputs> {
+  const loaded = loadWithLimit(options);
+  const settings = await portalSettings(loaded.config);
+  if (settings) {
+    const found = await preflightFile(loaded.parsed, settings, loaded.limit);
+    if (found.problems.length > 0) {
+      const unique = [...new Set(found.problems)];
+      const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
+      throw new pulumi.RunError(`${loaded.file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
+    }
+  }
+  return declare(loaded);
+}
+
+/** The portal and key the resources will use: docspace:url / docspace:apiKey, else DOCSPACE_URL / DOCSPACE_API_KEY. */
+async function portalSettings(config: pulumi.Config): Promise<SettingsInput | undefined> {
+  const url = config.get("url") ?? process.env.DOCSPACE_URL;
+  // The raw value, not an Output: an Output still pending when a refused program ends keeps Pulumi's
+  // runtime busy reporting it. The key is only handed to the client; never logged or stored here.
+  const apiKey = pulumi.runtime.getConfig("docspace:apiKey") ?? process.env.DOCSPACE_API_KEY;
+  if (!url || !apiKey) return undefined;
+  const limits: SettingsInput = { url, apiKey };
+  for (const name of ["maxConcurrentRequests", "maxConcurrentWrites", "requestsPerMinute", "rateWindowMs", "requestTimeoutMs", "maxRetries", "maxRetryDelayMs"] as const) {
+    const v = config.get(name);
+    if (v !== undefined) (limits as Record<string, unknown>)[name] = v;
+  }
+  return limits;
+}
+
+function declare({ file, parsed, limit }: Loaded): OffboardingOutputs {
   if (parsed.removals.length > limit) {
     // The provider's check refuses the removal that would exceed the limit; say the numbers up front.
     void pulumi.log.warn(
