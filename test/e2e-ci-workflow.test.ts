@@ -13,7 +13,7 @@
  * so, without it, and fail when PULUMI_DOCSPACE_E2E=required (as test/e2e-cli.test.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -230,13 +230,14 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
   const READ_ONLY_KEY = "sk-sim-readonly-ci-9c2e5a7b1d3f4860";
   // A mix the apply job must handle: by email and by id, with and without a successor, and a
   // DocSpace admin (needs allowAdmin and the owner's key).
+  const REASON = "ci-workflow test, HR-0010"; // proves the program read this checkout's file
   const ENTRIES: Array<{ yaml: string[]; name: string; userId: string }> = [
     { yaml: ["  - email: jane.doe@example.com", "    transferTo: archive@example.com"], name: "jane.doe@example.com", userId: USERS.jane },
     { yaml: [`  - id: ${USERS.mark}`, "    transferTo: team.lead@example.com"], name: USERS.mark, userId: USERS.mark },
     { yaml: ["  - email: admin.bob@example.com", "    allowAdmin: true", "    transferTo: archive@example.com"], name: "admin.bob@example.com", userId: USERS.bob },
-    { yaml: ["  - email: nora.north@example.com"], name: "nora.north@example.com", userId: USERS.nora },
+    { yaml: ["  - email: john.smith@example.com"], name: "john.smith@example.com", userId: USERS.john },
   ];
-  const OFFBOARDING = ["version: 1", "removals:", ...ENTRIES.flatMap((e) => e.yaml)].join("\n") + "\n";
+  const OFFBOARDING = ["version: 1", "defaults:", `  reason: "${REASON}"`, "removals:", ...ENTRIES.flatMap((e) => e.yaml)].join("\n") + "\n";
   const allOutput: string[] = [];
 
   /** A fresh checkout of a repository that holds offboarding.yaml and this project (as actions/checkout + npm ci + build leave it). */
@@ -244,7 +245,10 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     const dir = mkdtempSync(join(work, "checkout-"));
     copyFileSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
     writeFileSync(join(dir, "offboarding.yaml"), OFFBOARDING);
-    for (const linked of ["package.json", "node_modules", "dist"]) symlinkSync(join(ROOT, linked), join(dir, linked));
+    // dist is copied, as `npm run build` leaves it: through a symlink the program's working
+    // directory would resolve into this repository and find its Pulumi.yaml and offboarding.yaml.
+    cpSync(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
+    for (const linked of ["package.json", "node_modules"]) symlinkSync(join(ROOT, linked), join(dir, linked));
     return dir;
   }
 
@@ -290,6 +294,7 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
       FAKE_GH_LOG: ghLog,
       FAKE_GH_BODY: ghBody,
       PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_HOME: join(work, "pulumi-home"), // the runner's ~/.pulumi: stack selections stay in the temporary folder
       PULUMI_CONFIG_PASSPHRASE: "ci-workflow-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
@@ -305,7 +310,7 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
       const label = step.name ?? step.run?.trim().split("\n")[0] ?? step.uses ?? "?";
       if (step.run === undefined) continue; // checkout, setup-node, pulumi/actions: provided by the test
       const script = step.run.trim();
-      if (script === "npm ci" || script === "npm run build") continue; // done before the tests (node_modules, dist linked)
+      if (script === "npm ci" || script === "npm run build") continue; // done before the tests: the checkout links node_modules and copies dist
       const ran = stepRuns(step, c);
       let result = { code: null as number | null, out: "" };
       const before = s.writes().length;
@@ -322,7 +327,6 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     const comments = readFileSync(ghBody, "utf8");
     const summary = readFileSync(summaryFile, "utf8");
     allOutput.push(comments, summary);
-    require('fs').appendFileSync('/tmp/ciexp/dump.txt', JSON.stringify({name, steps, comments, summary, secrets: [...secretsRead]}, null, 1) + '\n=====\n');
     return { steps, secretsRead: [...secretsRead].sort(), summary, comments, ghCalls: readFileSync(ghLog, "utf8") };
   }
 
@@ -364,7 +368,7 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
    * planned removals instead of the refusal.
    */
   const gatePlansWithReadOnlyKey = (): boolean =>
-    readdirSync(join(ROOT, "dist", "provider", "resources")).some((f) => f.endsWith(".js") && readFileSync(join(ROOT, "dist", "provider", "resources", f), "utf8").includes("DOCSPACE_PREVIEW_ONLY"));
+    (readdirSync(join(ROOT, "dist", "provider"), { recursive: true }) as string[]).some((f) => f.endsWith(".js") && readFileSync(join(ROOT, "dist", "provider", f), "utf8").includes("DOCSPACE_PREVIEW_ONLY"));
 
   it("pull request: the preview job, with the read-only key, writes nothing at the portal, posts its preview, and never reads the write key", async () => {
     const r = await runJob(PR_JOB, EVENTS.pullRequest, { DOCSPACE_API_KEY_READONLY: READ_ONLY_KEY, DOCSPACE_API_KEY: KEYS.owner, PULUMI_ACCESS_TOKEN: "" });
@@ -397,7 +401,13 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
       // reviewer sees the refusal on the pull request, not the removals.
       console.log("e2e-ci-workflow: the gate refuses a read-only key in preview (keyFacts); checking the refusal the pull request gets");
       expect(preview.code).not.toBe(0);
-      expect(preview.out).toMatch(/resource '[^']+' has a problem: The API key's permissions \(accounts:read, accounts\.self:read, \*:read\) do not include accounts:write, so it cannot remove anyone/);
+      // Each refusal names a listed entry: one (the engine stops at the first failed check) or
+      // all of them (a program that checks every entry before declaring any).
+      const refusal = "The API key's permissions (accounts:read, accounts.self:read, *:read) do not include accounts:write, so it cannot remove anyone";
+      const lines = preview.out.split("\n").filter((l) => l.includes(refusal));
+      expect(lines.length, preview.out).toBeGreaterThan(0);
+      for (const l of lines) expect(ENTRIES.some((e) => l.includes(e.name)), l).toBe(true);
+      expect(preview.out).not.toMatch(/UserRemoval: \(create\)/);
       expect(r.comments).toContain("do not include accounts:write");
       expect(r.comments).toContain("(failure)");
     }
@@ -413,6 +423,7 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     }
     const preview = stepOf(r, /^pulumi preview/);
     for (const e of ENTRIES) expect(preview.out).toMatch(planned(e.name));
+    expect(preview.out.split(REASON).length - 1).toBe(ENTRIES.length);
     expect(preview.writes).toBe(0);
     expect(stepOf(r, /^Configure/).writes).toBe(0);
     expect(stepOf(r, /^pulumi up/).writes).toBeGreaterThan(0);

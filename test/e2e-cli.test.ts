@@ -4,7 +4,7 @@
  * simulator's own record. Runs where `pulumi` is on PATH; CI sets PULUMI_DOCSPACE_E2E=required,
  * so a missing CLI fails there instead of skipping.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,12 +41,39 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     });
   }
 
+  /** Starts pulumi and returns the process, for tests that interrupt it. */
+  function pulumiProcess(args: string[]): { child: ChildProcess; done: Promise<Run> } {
+    const child = spawn("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    const done = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, out })));
+    return { child, done };
+  }
+
+  /** A fresh account for one test (the tests share one portal and one stack). */
+  function leaver(name: string): { id: string; email: string } {
+    const u = s.portal.addUser({ email: `${name}.e2e@example.com` });
+    return { id: u.id, email: u.email };
+  }
+
+  const startsFor = (id: string): number => s.portal.startedTasks.filter((t) => t.userId === id).length;
+
+  async function until(cond: () => boolean, ms = 60_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error("timed out waiting");
+      s.portal.advance();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   function entries(lines: string[]): void {
     writeFileSync(file, ["version: 1", "removals:", ...lines].join("\n") + "\n");
   }
 
   beforeAll(async () => {
-    s = await startSimulator({ taskDurationMs: 500, rateLimits: false });
+    s = await startSimulator({ taskDurationMs: 500, rateLimits: {} }); // DocSpace's default limits
     dir = mkdtempSync(join(tmpdir(), "pulumi-e2e-"));
     file = join(dir, "offboarding.yaml");
     env = {
@@ -139,4 +166,138 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     expect(writesTo(s).length).toBe(writesBefore);
     await pulumi(["config", "rm", "docspace:maxRemovalsPerRun"]);
   }, 300_000);
+  it("4. adding, removing and reordering entries: only the new entry starts; a removed entry is dropped with zero writes", async () => {
+    const [a, b, c] = [leaver("add-a"), leaver("add-b"), leaver("add-c")];
+    entries([`  - email: ${a.email}`, `  - email: ${b.email}`]);
+    expect((await pulumi(["up", "--yes"])).code).toBe(0);
+    const writesBefore = writesTo(s).length;
+    entries([`  - email: ${c.email}`, `  - email: ${a.email}`]); // b removed, c added, order changed
+    const r = await pulumi(["up", "--yes"]);
+    expect(r.code, r.out).toBe(0);
+    expect([startsFor(a.id), startsFor(b.id), startsFor(c.id)]).toEqual([1, 1, 1]);
+    expect(writesTo(s).slice(writesBefore)).toEqual(["PUT people/status/{status}", "POST people/remove/start"]);
+    const exported = await pulumi(["stack", "export"]);
+    expect(exported.out).not.toContain(b.email);
+    expect(exported.out).toContain(c.email);
+  }, 300_000);
+
+  it("5. a task that fails: up exits non-zero naming the account; the next up resumes it with exactly one new start", async () => {
+    const d = leaver("fails");
+    s.portal.failNext.set(d.id, "Storage is read-only");
+    entries([`  - email: ${d.email}`]);
+    const first = await pulumi(["up", "--yes"]);
+    expect(first.code).not.toBe(0);
+    expect(first.out).toContain(d.email);
+    expect(first.out).toContain("Storage is read-only");
+    expect(startsFor(d.id)).toBe(1);
+    const second = await pulumi(["up", "--yes"]);
+    expect(second.code, second.out).toBe(0);
+    expect(startsFor(d.id)).toBe(2);
+    expect(s.portal.liveUser(d.id)).toBeUndefined();
+    expect((await pulumi(["preview", "--expect-no-changes"])).code).toBe(0);
+  }, 300_000);
+
+  it("6a. up killed (SIGKILL) right after a start was accepted: cancel, clear the pending create, up again: removed once, no second task", async () => {
+    s.portal.options.taskDurationMs = 40_000; // still running when the next up looks
+    const k = leaver("killed");
+    entries([`  - email: ${k.email}`]);
+    try {
+      const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
+      await until(() => startsFor(k.id) === 1);
+      run.child.kill("SIGKILL");
+      await run.done;
+      const cancel = await pulumi(["cancel", "--yes"]);
+      expect(cancel.code, cancel.out).toBe(0);
+      const clear = await pulumi(["refresh", "--clear-pending-creates", "--yes"]);
+      expect(clear.code, clear.out).toBe(0);
+      const again = await pulumi(["up", "--yes"]);
+      expect(again.code, again.out).toBe(0);
+      expect(startsFor(k.id)).toBe(1);
+      expect(s.portal.liveUser(k.id)).toBeUndefined();
+    } finally {
+      s.portal.options.taskDurationMs = 500;
+    }
+  }, 300_000);
+
+  it("6b. up interrupted (SIGINT) right after a start was accepted: the engine lets the create finish; the next up has nothing to do", async () => {
+    s.portal.options.taskDurationMs = 3000;
+    const i = leaver("interrupted");
+    entries([`  - email: ${i.email}`]);
+    try {
+      const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
+      await until(() => startsFor(i.id) === 1);
+      run.child.kill("SIGINT");
+      await run.done;
+      await until(() => s.portal.liveUser(i.id) === undefined);
+      const again = await pulumi(["up", "--yes"]);
+      expect(again.code, again.out).toBe(0);
+      expect(startsFor(i.id)).toBe(1);
+    } finally {
+      s.portal.options.taskDurationMs = 500;
+    }
+  }, 300_000);
+
+  it("6c. killed, and the removal finished before the next run: the guidance names alreadyRemoved, which records it without a start", async () => {
+    s.portal.options.taskDurationMs = 1500;
+    const g = leaver("gone-meanwhile");
+    entries([`  - email: ${g.email}`]);
+    try {
+      const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
+      await until(() => startsFor(g.id) === 1);
+      run.child.kill("SIGKILL");
+      await run.done;
+      await until(() => s.portal.liveUser(g.id) === undefined);
+      expect((await pulumi(["cancel", "--yes"])).code).toBe(0);
+      expect((await pulumi(["refresh", "--clear-pending-creates", "--yes"])).code).toBe(0);
+      const stuck = await pulumi(["up", "--yes"]);
+      expect(stuck.code).not.toBe(0);
+      expect(stuck.out).toMatch(/alreadyRemoved: true/);
+      entries([`  - email: ${g.email}`, "    alreadyRemoved: true"]);
+      const recorded = await pulumi(["up", "--yes"]);
+      expect(recorded.code, recorded.out).toBe(0);
+      expect(startsFor(g.id)).toBe(1);
+      expect((await pulumi(["preview", "--expect-no-changes"])).code).toBe(0);
+    } finally {
+      s.portal.options.taskDurationMs = 500;
+    }
+  }, 300_000);
+
+  it("8. a task longer than timeoutSeconds: up ends with it in progress; a later refresh follows it to Completed without a second start", async () => {
+    s.portal.options.taskDurationMs = 5000;
+    const l = leaver("long");
+    entries([`  - email: ${l.email}`, "    timeoutSeconds: 1"]);
+    try {
+      const first = await pulumi(["up", "--yes"]);
+      expect(first.code).not.toBe(0);
+      expect(first.out).toMatch(/still running in DocSpace after 1 s/);
+      await until(() => s.portal.liveUser(l.id) === undefined);
+      const refresh = await pulumi(["refresh", "--yes"]);
+      expect(refresh.code, refresh.out).toBe(0);
+      // Refresh updates the resource's state (the stack outputs follow at the next up).
+      const exported = JSON.parse((await pulumi(["stack", "export"])).out) as { deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> } };
+      const record = exported.deployment.resources.find((x) => x.type.endsWith("UserRemoval") && x.outputs?.email === l.email);
+      expect(record?.outputs).toMatchObject({ status: "Completed", evidence: expect.stringContaining("404") });
+      expect((await pulumi(["up", "--yes"])).code).toBe(0);
+      const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).out) as { accounts: Record<string, { status?: string }> };
+      expect(outputs.accounts[l.email]?.status).toBe("Completed");
+      expect(startsFor(l.id)).toBe(1);
+    } finally {
+      s.portal.options.taskDurationMs = 500;
+    }
+  }, 300_000);
+
+  it("9. 50 entries at the engine's default parallelism against DocSpace's default limits: zero failures, each removed once", async () => {
+    const many = Array.from({ length: 50 }, (_, n) => leaver(`bulk${n}`));
+    entries(many.map((m) => `  - email: ${m.email}`));
+    expect((await pulumi(["config", "set", "docspace:maxRemovalsPerRun", "50"])).code).toBe(0);
+    try {
+      const r = await pulumi(["up", "--yes"]);
+      expect(r.code, r.out).toBe(0);
+      for (const m of many) expect(startsFor(m.id), m.email).toBe(1);
+      expect(many.every((m) => s.portal.liveUser(m.id) === undefined)).toBe(true);
+      expect(s.log.filter((x) => x.status === 429)).toHaveLength(0);
+    } finally {
+      await pulumi(["config", "rm", "docspace:maxRemovalsPerRun"]);
+    }
+  }, 600_000);
 });
