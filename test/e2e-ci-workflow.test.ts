@@ -361,15 +361,6 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     await s?.stop();
   }, 60_000);
 
-  /**
-   * Whether the gate lets a key without accounts:write plan removals when the run says it is
-   * preview-only (DOCSPACE_PREVIEW_ONLY, set by the preview job). Today it does not: keyFacts()
-   * refuses such a key in every preview. When the provider learns the switch, this test checks the
-   * planned removals instead of the refusal.
-   */
-  const gatePlansWithReadOnlyKey = (): boolean =>
-    (readdirSync(join(ROOT, "dist", "provider"), { recursive: true }) as string[]).some((f) => f.endsWith(".js") && readFileSync(join(ROOT, "dist", "provider", f), "utf8").includes("DOCSPACE_PREVIEW_ONLY"));
-
   it("pull request: the preview job, with the read-only key, writes nothing at the portal, posts its preview, and never reads the write key", async () => {
     const r = await runJob(PR_JOB, EVENTS.pullRequest, { DOCSPACE_API_KEY_READONLY: READ_ONLY_KEY, DOCSPACE_API_KEY: KEYS.owner, PULUMI_ACCESS_TOKEN: "" });
     expect(r.secretsRead).not.toContain("DOCSPACE_API_KEY");
@@ -387,30 +378,13 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     expect(r.ghCalls.trim()).toBe("pr comment 7 --body-file comment.md");
     expect(r.comments).toContain(preview.out.trim().split("\n")[0]!);
 
-    if (gatePlansWithReadOnlyKey()) {
-      console.log("e2e-ci-workflow: the gate plans with a read-only key in a preview-only run; checking the planned removals");
-      expect(preview.code, preview.out).toBe(0);
-      for (const e of ENTRIES) {
-        expect(preview.out).toMatch(planned(e.name));
-        expect(r.comments).toMatch(planned(e.name));
-      }
-      expect(r.comments).toContain("(success)");
-    } else {
-      // Today's gate (evidence.ts keyFacts): a key whose permissions lack accounts:write is refused
-      // in every check, preview included, so the job fails, with that reason, before any plan: the
-      // reviewer sees the refusal on the pull request, not the removals.
-      console.log("e2e-ci-workflow: the gate refuses a read-only key in preview (keyFacts); checking the refusal the pull request gets");
-      expect(preview.code).not.toBe(0);
-      // Each refusal names a listed entry: one (the engine stops at the first failed check) or
-      // all of them (a program that checks every entry before declaring any).
-      const refusal = "The API key's permissions (accounts:read, accounts.self:read, *:read) do not include accounts:write, so it cannot remove anyone";
-      const lines = preview.out.split("\n").filter((l) => l.includes(refusal));
-      expect(lines.length, preview.out).toBeGreaterThan(0);
-      for (const l of lines) expect(ENTRIES.some((e) => l.includes(e.name)), l).toBe(true);
-      expect(preview.out).not.toMatch(/UserRemoval: \(create\)/);
-      expect(r.comments).toContain("do not include accounts:write");
-      expect(r.comments).toContain("(failure)");
+    // The job sets DOCSPACE_PREVIEW_ONLY: the gate plans with the read-only key (and would refuse any start).
+    expect(preview.code, preview.out).toBe(0);
+    for (const e of ENTRIES) {
+      expect(preview.out).toMatch(planned(e.name));
+      expect(r.comments).toMatch(planned(e.name));
     }
+    expect(r.comments).toContain("(success)");
   }, 300_000);
 
   it("merge to main: the apply job, with the write key, previews (writing nothing), then removes each listed account exactly once", async () => {

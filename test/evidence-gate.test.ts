@@ -343,6 +343,22 @@ describe("what preview refuses", () => {
     }
   });
 
+  it("a preview-only run (docspace:previewOnly) plans with a read-only key, and refuses every start", async () => {
+    s.portal.addApiKey(USERS.admin, "sk-sim-gate-readonly-preview", ["accounts:read", "accounts.self:read", "*:read"]);
+    const h = await startHost("sk-sim-gate-readonly-preview", { "docspace:previewOnly": "true" });
+    try {
+      const target = person();
+      expect((await h.check(urn(target.email), undefined, withProvider({ email: target.email }))).failures).toEqual([]);
+      expect((await h.check(urn("o2"), undefined, withProvider({ email: "olivia.owner@example.com" }))).failures[0]!.reason).toContain("portal owner");
+      const e = await createError(h, target.email, { email: target.email });
+      expect(e.message).toMatch(/preview-only/);
+      expect(s.portal.liveUser(target.id)!.status).toBe(1);
+      expect(tasksFor(target.id)).toHaveLength(0);
+    } finally {
+      await h.stop();
+    }
+  });
+
   it("a key that may not read its own account is refused with a clear error, not skipped", async () => {
     const h = await startHost(KEYS.readonly);
     try {

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile } from "../offboarding/parse";
 import { UserRemoval } from "../resources/user-removal";
 import type { SettingsInput } from "../docspace/settings";
-import { removalLimit } from "../resources/credentials";
+import { isPreviewOnly, removalLimit } from "../resources/credentials";
 import { isDocSpaceError } from "../docspace/errors";
 import { logicalName } from "./names";
 import { preflightFile } from "./preflight";
@@ -104,7 +104,7 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
   const loaded = loadWithLimit(options);
   const settings = await portalSettings(loaded.config);
   if (settings) {
-    const found = await preflightFile(loaded.parsed, settings, loaded.limit);
+    const found = await preflightFile(loaded.parsed, settings, loaded.limit, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY));
     if (found.problems.length > 0) {
       const unique = [...new Set(found.problems)];
       const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";

@@ -23,15 +23,15 @@ export interface PreflightResult {
   newStarts: number;
 }
 
-export async function preflightFile(file: OffboardingFile, settings: SettingsInput, limit: number): Promise<PreflightResult> {
+export async function preflightFile(file: OffboardingFile, settings: SettingsInput, limit: number, previewOnly = false): Promise<PreflightResult> {
   try {
-    return await look(file, settings, limit);
+    return await look(file, settings, limit, previewOnly);
   } finally {
     await closeConnections();
   }
 }
 
-async function look(file: OffboardingFile, settings: SettingsInput, limit: number): Promise<PreflightResult> {
+async function look(file: OffboardingFile, settings: SettingsInput, limit: number, previewOnly: boolean): Promise<PreflightResult> {
   const client = new DocSpaceClient(settings);
   const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
@@ -41,7 +41,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
       const ask: RemovalAsk = { account: r.id !== undefined ? { userId: r.id } : { email: r.email! }, transferTo: r.transferTo, allowAdmin: r.allowAdmin };
       try {
-        return [r, await assess(client, ask, { preview: true })];
+        return [r, await assess(client, ask, { preview: true, previewOnly })];
       } catch (e) {
         if (isDocSpaceError(e)) return [r, e];
         throw e;

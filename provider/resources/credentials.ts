@@ -26,6 +26,7 @@ const SETTINGS: Array<[keyof SettingsInput, string, string]> = [
 
 let configured: Record<string, string> = {};
 let removalsPerRun: string | undefined;
+let previewOnlySetting: string | undefined;
 const clients = new Map<string, DocSpaceClient>();
 
 /** Called from the providers' `configure` with the stack's config. */
@@ -38,6 +39,8 @@ export function configureFromStack(config: ConfigSource): void {
   configured = next;
   const limit = config.get("docspace:maxRemovalsPerRun");
   removalsPerRun = limit === undefined || limit === null || limit === "" ? undefined : String(limit);
+  const only = config.get("docspace:previewOnly");
+  previewOnlySetting = only === undefined || only === null || only === "" ? undefined : String(only);
 }
 
 export const DEFAULT_MAX_REMOVALS_PER_RUN = 20;
@@ -45,6 +48,20 @@ export const DEFAULT_MAX_REMOVALS_PER_RUN = 20;
 /** The per-run guard's limit: docspace:maxRemovalsPerRun, else DOCSPACE_MAX_REMOVALS_PER_RUN, else 20. */
 export function maxRemovalsPerRun(): number {
   return removalLimit(removalsPerRun, process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
+}
+
+/**
+ * docspace:previewOnly (or DOCSPACE_PREVIEW_ONLY): a run that may only preview, for a pull-request
+ * job with a read-only key. Its previews are not refused for the key's missing write permission,
+ * and every start is refused.
+ */
+export function previewOnly(): boolean {
+  return isPreviewOnly(previewOnlySetting, process.env.DOCSPACE_PREVIEW_ONLY);
+}
+
+export function isPreviewOnly(fromConfig: string | undefined, fromEnv: string | undefined): boolean {
+  const raw = (fromConfig ?? fromEnv ?? "").trim().toLowerCase();
+  return raw === "true" || raw === "1" || raw === "yes";
 }
 
 /** The one reading of the limit, for the provider and the program alike; a bad value names its setting. */
@@ -62,6 +79,7 @@ export function removalLimit(fromConfig: string | undefined, fromEnv: string | u
 export function resetConfiguration(): void {
   configured = {};
   removalsPerRun = undefined;
+  previewOnlySetting = undefined;
   clients.clear();
 }
 

@@ -47,6 +47,8 @@ export interface AssessContext {
   listedForRemoval?: (userId: string) => string | undefined;
   /** A preview (check): nothing will be started from this verdict. */
   preview?: boolean;
+  /** A preview-only run (docspace:previewOnly): a key without write permission is not refused in preview. */
+  previewOnly?: boolean;
 }
 
 export interface Plan {
@@ -80,7 +82,7 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   }
 
   // The key: whose it is, and whether it may remove anyone at all.
-  const key = await keyFacts(client);
+  const key = await keyFacts(client, ctx.preview === true && ctx.previewOnly === true);
   if ("reason" in key) return refuse("", key.reason);
   const caller = key.caller;
 
@@ -174,7 +176,7 @@ function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTa
 }
 
 /** The key's account, which must be the owner's or a DocSpace admin's, with rights to change accounts. */
-async function keyFacts(client: DocSpaceClient): Promise<{ caller: Employee } | { reason: string }> {
+async function keyFacts(client: DocSpaceClient, readOnlyAllowed: boolean): Promise<{ caller: Employee } | { reason: string }> {
   const [caller, scopes] = await Promise.all([keyAccount(client), keyScopes(client)]);
   if (!caller) {
     return {
@@ -188,6 +190,9 @@ async function keyFacts(client: DocSpaceClient): Promise<{ caller: Employee } | 
       reason: `The API key belongs to ${describeAccount(caller)}, a ${employeeType(caller)}; only the portal owner and DocSpace admins can remove accounts. Use a key created by the owner or a DocSpace admin.`,
     };
   }
+  // A preview-only run plans with a read-only key; the rules that depend on whose key it is
+  // (owner, admin, "your own account") still apply to the account it belongs to.
+  if (readOnlyAllowed) return { caller };
   if (scopes === "refused") {
     return {
       reason:

@@ -9,7 +9,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
-import { configureFromStack, maxRemovalsPerRun, portalClient } from "./credentials";
+import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly } from "./credentials";
 import { assess, confirmAlreadyGone, portalMismatch, proveGone, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
@@ -113,6 +113,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   try {
     const ctx: AssessContext = {
       preview: true,
+      previewOnly: previewOnly(),
       listedForRemoval: (id) => targets.get(id),
       previousTransferTo: sameAccount ? (previous.transferTo ?? null) : undefined,
     };
@@ -159,6 +160,7 @@ function stepDeadline(inputs: UserRemovalInputs): number {
 
 export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
+  refuseIfPreviewOnly(inputs);
   const client = portalClient();
   if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
   const state = await withDeadline(stepDeadline(inputs), async () => {
@@ -166,6 +168,11 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
     return carryOut(client, inputs, verdict, props, undefined);
   });
   return { id: state.userId, outs: withoutUndefined(state) };
+}
+
+function refuseIfPreviewOnly(inputs: UserRemovalInputs): void {
+  if (!previewOnly()) return;
+  throw new DocSpaceError("configuration", `Refusing to remove ${label(inputs)}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). Nothing was started. Apply from the job that holds the write key.`, { notSent: true });
 }
 
 /** An entry marked alreadyRemoved: recorded as Completed with DocSpace's word that the account is gone; nothing is started. */
@@ -201,6 +208,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   if (state.status === "Completed") {
     return { outs: withoutUndefined({ ...state, reason: inputs.reason }) }; // the audit record only; nothing to ask DocSpace
   }
+  refuseIfPreviewOnly(inputs);
   const client = portalClient();
   const next = await withDeadline(stepDeadline(inputs), async () => {
     const verdict = await assess(client, askOf(inputs), { stored: { ...state, mode: workMode(state) } });
