@@ -16,6 +16,7 @@ import { defineOffboarding } from "../provider/program/offboarding-program";
 import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, up, type StackState } from "./lifecycle";
+import { realCliFigures } from "./bench-cli";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
 const LATENCY_MS = 40 / SCALE;
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   line("Parse+validate 10,000 entries / bare yaml.parse", p.ratio.toFixed(2), `(${p.oursMs.toFixed(0)} ms vs ${p.bareMs.toFixed(0)} ms; target <= 3)`);
   line("Peak memory (RSS) of the provider host, 1000 accounts", `${big.peakMb.toFixed(0)} MB`);
   line("Failed removals in all runs", String(results.reduce((n, r) => n + r.failed, 0)));
+  await realCliFigures({ scale: SCALE, root: ROOT, line });
 }
 
 main().then(

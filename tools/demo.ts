@@ -51,8 +51,16 @@ async function withCli(url: string): Promise<number> {
     await run(["config", "set", "docspace:url", url, "--stack", stack]);
     // The key goes in as a secret through stdin, never on a command line.
     await run(["config", "set", "--secret", "docspace:apiKey", "--stack", stack], ownerApiKey());
+    console.log("\n== pulumi preview of examples/offboarding/mistakes.yaml (a file with mistakes: refused, nothing touched)");
+    await run(["config", "set", "docspace:offboardingFile", "examples/offboarding/mistakes.yaml", "--stack", stack]);
+    if ((await run(["preview", "--stack", stack])) === 0) {
+      console.error("the preview of the mistakes file should have been refused");
+      return 1;
+    }
+    console.log(`\n== pulumi preview --diff of ${FILE}`);
     await run(["config", "set", "docspace:offboardingFile", FILE, "--stack", stack]);
     if ((await run(["preview", "--stack", stack, "--diff"])) !== 0) return 1;
+    console.log(`\n== pulumi up`);
     if ((await run(["up", "--yes", "--stack", stack])) !== 0) return 1;
     return await run(["stack", "output", "--stack", stack, "--json"]);
   } finally {
