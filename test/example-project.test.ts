@@ -1,31 +1,35 @@
 /**
- * examples/offboarding as a user's own project: installed with npm the way a user's would be (a
- * real copy of the package in its node_modules, one @pulumi/pulumi), its program run under mocks
- * with the example's own SDK, and the serialized provider run in Pulumi's provider host with the
- * example as its working directory. Skipped, with the reason, where the npm registry is unreachable.
+ * examples/offboarding as a user's own project: the package installed from its `npm pack` tarball
+ * the way a user's would be (a real copy in node_modules, one @pulumi/pulumi), its program run under
+ * mocks with the example's own SDK, and the serialized provider run in Pulumi's provider host with
+ * the example as its working directory. Skipped, with the reason, where the npm registry is
+ * unreachable. test/e2e-examples.test.ts runs the examples with the real CLI.
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostModule, KEYS, ROOT, startSimulator, type Simulator } from "./helpers";
+import { hostModule, KEYS, packTarball, ROOT, runCommand, startSimulator, type Simulator } from "./helpers";
 
-const dir = mkdtempSync(join(tmpdir(), "docspace-example-"));
+const work = mkdtempSync(join(tmpdir(), "docspace-example-"));
+const dir = join(work, "project");
 let installError: string | undefined;
 
-beforeAll(() => {
+beforeAll(async () => {
   cpSync(join(ROOT, "examples", "offboarding"), dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+  // A user's project does not have the repository's `file:../..` link: the tarball stands in for the registry.
   const pkgPath = join(dir, "package.json");
   const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { dependencies: Record<string, string> };
-  pkg.dependencies["pulumi-docspace"] = `file:${ROOT}`;
+  delete pkg.dependencies["pulumi-docspace"];
+  delete pkg.dependencies["@pulumi/pulumi"];
   writeFileSync(pkgPath, JSON.stringify(pkg, null, 2));
-  const npm = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--install-links", "--prefer-offline"], { cwd: dir, encoding: "utf8", timeout: 240_000 });
-  if (npm.status !== 0) installError = `npm install failed (${npm.status}): ${(npm.stderr || "").split("\n").filter((l) => !l.includes("nodedir")).slice(-3).join(" ")}`;
+  const tarball = await packTarball(work);
+  const npm = await runCommand("npm", ["install", tarball, "@pulumi/pulumi@3.248.0", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir });
+  if (npm.code !== 0) installError = `npm install failed (${npm.code}): ${npm.out.split("\n").filter((l) => !l.includes("nodedir")).slice(-3).join(" ")}`;
 }, 300_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("examples/offboarding as a user's project", () => {
   let s: Simulator;
@@ -34,12 +38,12 @@ describe("examples/offboarding as a user's project", () => {
   });
   afterAll(async () => s.stop());
 
-  it("installs the package as a copy with a single Pulumi SDK, declares its entries and removes them through the host", async (ctx) => {
+  it("installs the package from its tarball as a copy with a single Pulumi SDK, declares its entries and removes them through the host", async (ctx) => {
     if (installError) {
       console.log(`example-project: skipped: ${installError}`);
       ctx.skip();
     }
-    const ls = spawnSync("npm", ["ls", "@pulumi/pulumi", "--parseable"], { cwd: dir, encoding: "utf8" });
+    const ls = await runCommand("npm", ["ls", "@pulumi/pulumi", "--parseable"], { cwd: dir });
     expect(ls.stdout.trim().split("\n").filter((l) => l.endsWith("@pulumi/pulumi"))).toHaveLength(1);
 
     const exRequire = createRequire(join(dir, "index.js"));

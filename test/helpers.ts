@@ -4,7 +4,8 @@
  * serialize differently (see ../shared/pulumi-notes.md).
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import type * as Package from "../provider/index";
@@ -146,10 +147,14 @@ export function stagePackage(dir: string): string {
 }
 
 /** `npm pack` of the staged package into `dest`, as a maintainer publishes it; returns the tarball's path. */
-export async function packTarball(dest: string, staging: string): Promise<string> {
-  stagePackage(staging);
-  const r = await runCommand("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], { cwd: staging });
-  if (r.code !== 0) throw new Error(`npm pack failed (${r.code}): ${r.out}`);
-  const [info] = JSON.parse(r.stdout) as Array<{ filename: string }>;
-  return join(dest, info!.filename);
+export async function packTarball(dest: string): Promise<string> {
+  const staging = stagePackage(mkdtempSync(join(tmpdir(), "docspace-pack-")));
+  try {
+    const r = await runCommand("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], { cwd: staging });
+    if (r.code !== 0) throw new Error(`npm pack failed (${r.code}): ${r.out}`);
+    const [info] = JSON.parse(r.stdout) as Array<{ filename: string }>;
+    return join(dest, info!.filename);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
