@@ -12,6 +12,7 @@ import { DocSpaceClient } from "../provider/docspace/client";
 import { employeeType, isDisabled } from "../provider/docspace/schemas";
 import { loadOffboardingFile } from "../provider/offboarding/parse";
 import { defineOffboarding, logicalName } from "../provider/program/offboarding-program";
+import { preflightFile } from "../provider/program/preflight";
 import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, preview, up, type DeclaredResource, type PlannedStep, type StackState } from "./lifecycle";
@@ -139,16 +140,12 @@ function inFileOrder(resources: DeclaredResource[], file: string): DeclaredResou
 async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<void> {
   const file = "examples/offboarding/mistakes.yaml";
   console.log(`\n== pulumi preview (${file}: a file with mistakes)`);
-  const resources = inFileOrder((await declareResources(() => defineOffboarding({ file, baseDir: ROOT }))).resources, file);
-  const host = await ProviderHost.start({ cwd: ROOT });
-  try {
-    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerApiKey() });
-    const writes = sim.writes().length;
-    await printPlan(await preview(host, resources, new Map()), url);
-    console.log(`  Preview fails; the portal received ${sim.writes().length - writes} writes.`);
-  } finally {
-    await host.stop();
-  }
+  // What the root program does before declaring anything (provider/program/preflight.ts).
+  const writes = sim.writes().length;
+  const found = await preflightFile(loadOffboardingFile(join(ROOT, file)), { url, apiKey: ownerApiKey() }, 20);
+  for (const p of found.problems) console.log(`  x ${p}`);
+  for (const a of found.absent) console.log(`  x ${a}`);
+  console.log(`  Preview fails before any resource is declared; the portal received ${sim.writes().length - writes} writes.`);
 }
 
 /** Who will be removed, with name, type and where their data goes; and what preflight refuses. */

@@ -90,9 +90,17 @@ function collectResources(result: unknown): pulumi.Resource[] {
   return [];
 }
 
-/** What `pulumi preview` would show. Nothing here writes to the portal. */
+/**
+ * What `pulumi preview` would show. Nothing here writes to the portal. As the engine does, it
+ * checks one resource at a time and stops at the first check that fails.
+ */
 export async function preview(host: ProviderHost, declared: DeclaredResource[], state: StackState): Promise<PlannedStep[]> {
-  const steps = await Promise.all(declared.map((r) => planOne(host, r, state.get(r.urn))));
+  const steps: PlannedStep[] = [];
+  for (const r of declared) {
+    const step = await planOne(host, r, state.get(r.urn));
+    steps.push(step);
+    if (step.kind === "refused") return steps;
+  }
   const wanted = new Set(declared.map((r) => r.urn));
   for (const entry of state.values()) if (!wanted.has(entry.urn)) steps.push({ kind: "delete", urn: entry.urn, name: entry.name, type: entry.type });
   return steps;
