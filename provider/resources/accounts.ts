@@ -131,8 +131,9 @@ async function byId(client: DocSpaceClient, userId: string): Promise<Lookup> {
 }
 
 async function byEmail(client: DocSpaceClient, email: string): Promise<Lookup> {
-  // Many lookups at once (a large file): one search answers most of them.
-  const batched = await searchEmails(client).ask(email.toLowerCase());
+  // Many lookups at once (parallel creates, the program's look at a whole file): one search
+  // answers most of them. Checks come one at a time (the engine's order), so they ask directly.
+  const batched = stepStartedAt() === undefined && !inBulk ? undefined : await searchEmails(client).ask(email.toLowerCase());
   if (batched && batched.length === 1) return { found: true, user: batched[0]! };
   if (batched && batched.length > 1) {
     throw new DocSpaceError("unexpected-response", `DocSpace has ${batched.length} accounts with the address ${email} (${batched.map((u) => u.id).join(", ")}); refusing to guess which one is meant. Name the account by id instead.`);
@@ -162,6 +163,18 @@ async function byEmail(client: DocSpaceClient, email: string): Promise<Lookup> {
 function notFound(e: unknown): Lookup {
   if (isDocSpaceError(e, "not-found")) return { found: false, envelope: e.envelope, message: e.serverMessage ?? e.message };
   throw e;
+}
+
+let inBulk = false;
+
+/** Runs `fn` with email lookups batched even outside a step (the program's look at a whole file). */
+export async function inBulkLookups<T>(fn: () => Promise<T>): Promise<T> {
+  inBulk = true;
+  try {
+    return await fn();
+  } finally {
+    inBulk = false;
+  }
 }
 
 /** The key's own account: undefined when DocSpace refuses to show it to this key (a scope missing). */
