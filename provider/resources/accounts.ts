@@ -4,9 +4,13 @@
  *
  * Freshness: inside a step (a create or update that may start a removal) a read is reused only if
  * it was sent after that step began, so parallel steps share requests but a step never decides
- * from what an earlier check saw. Outside a step (check, during preview) the key's own account
- * and scopes are reused for KEY_REUSE_MS (one read per preview, not one per entry: nothing is
- * started from a preview), and account lookups only while in flight. Reads or disables asked for
+ * from what an earlier check saw. The one exception is the key's own account and scopes, which a
+ * step may take from a read sent up to KEY_STEP_REUSE_MS before it began: a key's identity never
+ * changes, and DocSpace checks the caller's rights again on the start itself (refusing with 403
+ * before anything happens), so an older answer can only make the gate refuse more, never let a
+ * removal through that DocSpace would not. Outside a step (check, during preview) the key's facts
+ * are reused for KEY_REUSE_MS (one read per preview, not one per entry: nothing is started from a
+ * preview), and account lookups only while in flight. Reads or disables asked for
  * within a few milliseconds of each other go out as one request.
  */
 import type { DocSpaceClient } from "../docspace/client";
@@ -25,13 +29,15 @@ export type Lookup =
   | { found: false; envelope: false; message: string };
 
 const KEY_REUSE_MS = 60_000;
+const KEY_STEP_REUSE_MS = 5_000;
 const recent = new Map<string, { sentAt: number; settled: boolean; answer: Promise<unknown> }>();
 
 /** One request for identical reads, under the freshness rule above; a failed read is never reused. */
-function shared<T>(key: string, read: () => Promise<T>, outsideStepReuseMs = 0): Promise<T> {
+function shared<T>(key: string, read: () => Promise<T>, reuse: { outsideStepMs: number; beforeStepMs: number } = { outsideStepMs: 0, beforeStepMs: 0 }): Promise<T> {
   const started = stepStartedAt();
   const hit = recent.get(key);
-  if (hit && (started !== undefined ? hit.sentAt >= started : !hit.settled || hit.sentAt >= Date.now() - outsideStepReuseMs)) return hit.answer as Promise<T>;
+  const fresh = hit && (started !== undefined ? hit.sentAt >= started - reuse.beforeStepMs : !hit.settled || hit.sentAt >= Date.now() - reuse.outsideStepMs);
+  if (hit && fresh) return hit.answer as Promise<T>;
   const entry = { sentAt: Date.now(), settled: false, answer: read() as Promise<unknown> };
   entry.answer.then(
     () => (entry.settled = true),
@@ -165,6 +171,8 @@ function notFound(e: unknown): Lookup {
   throw e;
 }
 
+const KEY_FACTS_REUSE = { outsideStepMs: KEY_REUSE_MS, beforeStepMs: KEY_STEP_REUSE_MS };
+
 let inBulk = false;
 
 /** Runs `fn` with email lookups batched even outside a step (the program's look at a whole file). */
@@ -186,7 +194,7 @@ export function keyAccount(client: DocSpaceClient): Promise<Employee | undefined
       if (isDocSpaceError(e, "forbidden")) return undefined;
       throw e;
     }
-  }, KEY_REUSE_MS);
+  }, KEY_FACTS_REUSE);
 }
 
 /**
@@ -203,7 +211,7 @@ export function keyScopes(client: DocSpaceClient): Promise<string[] | "refused" 
       if (isDocSpaceError(e, "not-found") || isDocSpaceError(e, "precondition") || isDocSpaceError(e, "server") || isDocSpaceError(e, "unexpected-response")) return undefined;
       throw e;
     }
-  }, KEY_REUSE_MS);
+  }, KEY_FACTS_REUSE);
 }
 
 /**
