@@ -43,7 +43,9 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
 
   /** Starts pulumi and returns the process, for tests that interrupt it. */
   function pulumiProcess(args: string[]): { child: ChildProcess; done: Promise<Run> } {
-    const child = spawn("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so that a SIGKILL can take down what a lost CI runner would: the CLI,
+    // its language host and its provider host (which would otherwise linger, orphaned).
+    const child = spawn("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -204,7 +206,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     try {
       const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
       await until(() => startsFor(k.id) === 1);
-      run.child.kill("SIGKILL");
+      process.kill(-run.child.pid!, "SIGKILL");
       await run.done;
       const cancel = await pulumi(["cancel", "--yes"]);
       expect(cancel.code, cancel.out).toBe(0);
@@ -244,7 +246,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     try {
       const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
       await until(() => startsFor(g.id) === 1);
-      run.child.kill("SIGKILL");
+      process.kill(-run.child.pid!, "SIGKILL");
       await run.done;
       await until(() => s.portal.liveUser(g.id) === undefined);
       expect((await pulumi(["cancel", "--yes"])).code).toBe(0);

@@ -136,10 +136,23 @@ async function byId(client: DocSpaceClient, userId: string): Promise<Lookup> {
   }
 }
 
+let emailLookupsInFlight = 0;
+
 async function byEmail(client: DocSpaceClient, email: string): Promise<Lookup> {
+  emailLookupsInFlight++;
+  try {
+    return await byEmailCounted(client, email);
+  } finally {
+    emailLookupsInFlight--;
+  }
+}
+
+async function byEmailCounted(client: DocSpaceClient, email: string): Promise<Lookup> {
   // Many lookups at once (parallel creates, the program's look at a whole file): one search
-  // answers most of them. Checks come one at a time (the engine's order), so they ask directly.
-  const batched = stepStartedAt() === undefined && !inBulk ? undefined : await searchEmails(client).ask(email.toLowerCase());
+  // answers most of them. A lookup alone (the engine checks one resource at a time) asks
+  // directly rather than wait for a batch that would never form.
+  const alone = stepStartedAt() === undefined && !inBulk && emailLookupsInFlight <= 1;
+  const batched = alone ? undefined : await searchEmails(client).ask(email.toLowerCase());
   if (batched && batched.length === 1) return { found: true, user: batched[0]! };
   if (batched && batched.length > 1) {
     throw new DocSpaceError("unexpected-response", `DocSpace has ${batched.length} accounts with the address ${email} (${batched.map((u) => u.id).join(", ")}); refusing to guess which one is meant. Name the account by id instead.`);
