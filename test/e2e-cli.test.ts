@@ -9,13 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, ROOT, startSimulator, USERS, writesTo, type Simulator } from "./helpers";
+import { KEYS, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 
-const cli = spawnSync("pulumi", ["version"], { encoding: "utf8" });
-const hasCli = cli.status === 0;
-const required = process.env.PULUMI_DOCSPACE_E2E === "required";
-if (!hasCli && required) throw new Error("PULUMI_DOCSPACE_E2E=required, but the pulumi CLI is not on PATH. Build it with `npm run cli` and put the folder it prints on PATH.");
-if (!hasCli) console.log("e2e-cli: skipped: the pulumi CLI is not on PATH. `npm run cli` builds it from its Go modules (needs Go); then put the folder it prints on PATH.");
+const hasCli = pulumiCliOnPath("e2e-cli");
 
 interface Run {
   code: number | null;
@@ -30,15 +26,8 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
   const stack = `e2e-${process.pid}`;
 
   /** Runs pulumi without blocking this process: the simulator lives here and must keep answering. */
-  function pulumi(args: string[], input?: string): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, stdio: ["pipe", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      child.stdin.end(input ?? "");
-      child.on("close", (code) => resolve({ code, out }));
-    });
+  function pulumi(args: string[], input?: string): Promise<CommandResult> {
+    return runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, input });
   }
 
   /** Starts pulumi and returns the process, for tests that interrupt it. */

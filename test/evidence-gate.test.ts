@@ -4,12 +4,12 @@
  * happened to people comes from the simulator's own record.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, ROOT, startSimulator, USERS, wait, writesTo, type Simulator } from "./helpers";
+import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, wait, writesTo, type Simulator } from "./helpers";
 
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type Props = Record<string, unknown>;
-const REMOVAL = "pulumi-nodejs:dynamic/docspace:UserRemoval";
-const SELF_DELETE = "pulumi-nodejs:dynamic/docspace:SelfDeleteRequest";
+const REMOVAL = REMOVAL_TYPE;
+const SELF_DELETE = SELF_DELETE_TYPE;
 
 let s: Simulator;
 let host: Host;
@@ -19,9 +19,7 @@ let n = 0;
 
 beforeAll(async () => {
   s = await startSimulator({ taskDurationMs: 300 });
-  const declared = await lifecycle.declareResources(() => [new pkg.UserRemoval("probe", { email: "probe@example.com" }), new pkg.SelfDeleteRequest("probe-self", {})]);
-  removalProvider = String(declared.resources.find((r) => r.type === REMOVAL)!.inputs.__provider);
-  selfDeleteProvider = String(declared.resources.find((r) => r.type === SELF_DELETE)!.inputs.__provider);
+  ({ removal: removalProvider, selfDelete: selfDeleteProvider } = await serializedProviders());
   host = await startHost(KEYS.owner);
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@
  * (Node's own require), as the provider host and `pulumi up` load it; vitest's transform would
  * serialize differently (see ../shared/pulumi-notes.md).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
@@ -91,6 +91,29 @@ export const HOST_ENV = {
 
 export function writesTo(s: Simulator): string[] {
   return s.writes().map((r) => `${r.method} ${r.route}`);
+}
+
+/**
+ * Whether the real pulumi CLI is on PATH, for the end-to-end suites. With
+ * PULUMI_DOCSPACE_E2E=required (CI) its absence is an error; otherwise the suite says what it skips.
+ */
+export function pulumiCliOnPath(suite: string, skipped = "skipped"): boolean {
+  const found = spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
+  if (!found && process.env.PULUMI_DOCSPACE_E2E === "required") {
+    throw new Error("PULUMI_DOCSPACE_E2E=required, but the pulumi CLI is not on PATH. Build it with `npm run cli` and put the folder it prints on PATH.");
+  }
+  if (!found) console.log(`${suite}: ${skipped}: the pulumi CLI is not on PATH. \`npm run cli\` builds it from its Go modules (needs Go); then put the folder it prints on PATH.`);
+  return found;
+}
+
+export const REMOVAL_TYPE = "pulumi-nodejs:dynamic/docspace:UserRemoval";
+export const SELF_DELETE_TYPE = "pulumi-nodejs:dynamic/docspace:SelfDeleteRequest";
+
+/** Both resources' serialized providers (`__provider`), exactly as a program stores them. */
+export async function serializedProviders(): Promise<{ removal: string; selfDelete: string }> {
+  const declared = await lifecycle.declareResources(() => [new pkg.UserRemoval("probe", { email: "probe@example.com" }), new pkg.SelfDeleteRequest("probe-self", {})]);
+  const text = (type: string): string => String(declared.resources.find((r) => r.type === type)!.inputs.__provider);
+  return { removal: text(REMOVAL_TYPE), selfDelete: text(SELF_DELETE_TYPE) };
 }
 
 export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

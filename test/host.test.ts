@@ -4,11 +4,11 @@
  * of "the plan after apply must be empty".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, ROOT, startSimulator, USERS, writesTo, type Simulator } from "./helpers";
+import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, writesTo, type Simulator } from "./helpers";
 
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
-const REMOVAL = "pulumi-nodejs:dynamic/docspace:UserRemoval";
-const SELF_DELETE = "pulumi-nodejs:dynamic/docspace:SelfDeleteRequest";
+const REMOVAL = REMOVAL_TYPE;
+const SELF_DELETE = SELF_DELETE_TYPE;
 
 let s: Simulator;
 let host: Host;
@@ -17,12 +17,7 @@ let selfDeleteProvider: string;
 
 beforeAll(async () => {
   s = await startSimulator({ taskDurationMs: 300 });
-  const declared = await lifecycle.declareResources(() => [
-    new pkg.UserRemoval("probe", { email: "probe@example.com" }),
-    new pkg.SelfDeleteRequest("probe-self", {}),
-  ]);
-  removalProvider = String(declared.resources.find((r) => r.type === REMOVAL)!.inputs.__provider);
-  selfDeleteProvider = String(declared.resources.find((r) => r.type === SELF_DELETE)!.inputs.__provider);
+  ({ removal: removalProvider, selfDelete: selfDeleteProvider } = await serializedProviders());
   host = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
   await host.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner });
 });

@@ -11,7 +11,6 @@ import { isDocSpaceError } from "../docspace/errors";
 import { closeConnections } from "../docspace/transport";
 import type { SettingsInput } from "../docspace/settings";
 import { assess, type RemovalAsk, type Verdict } from "../resources/evidence";
-import { inBulkLookups } from "../resources/accounts";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
 
@@ -37,7 +36,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
   const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
   // Every entry at once: accounts.ts shares and batches the reads.
-  const verdicts = await inBulkLookups(() => Promise.all(
+  const verdicts = await Promise.all(
     file.removals.map(async (r): Promise<[Removal, Verdict | Error]> => {
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
       const ask: RemovalAsk = { account: r.id !== undefined ? { userId: r.id } : { email: r.email! }, transferTo: r.transferTo, allowAdmin: r.allowAdmin };
@@ -48,7 +47,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
         throw e;
       }
     }),
-  ));
+  );
   const result: PreflightResult = { problems: [], absent: [], newStarts: 0 };
   const successors = new Map<string, Removal>();
   for (const [r, v] of verdicts) {

@@ -151,8 +151,7 @@ async function byEmailCounted(client: DocSpaceClient, email: string): Promise<Lo
   // Many lookups at once (parallel creates, the program's look at a whole file): one search
   // answers most of them. A lookup alone (the engine checks one resource at a time) asks
   // directly rather than wait for a batch that would never form.
-  const alone = stepStartedAt() === undefined && !inBulk && emailLookupsInFlight <= 1;
-  const batched = alone ? undefined : await searchEmails(client).ask(email.toLowerCase());
+  const batched = emailLookupsInFlight <= 1 ? undefined : await searchEmails(client).ask(email.toLowerCase());
   if (batched && batched.length === 1) return { found: true, user: batched[0]! };
   if (batched && batched.length > 1) {
     throw new DocSpaceError("unexpected-response", `DocSpace has ${batched.length} accounts with the address ${email} (${batched.map((u) => u.id).join(", ")}); refusing to guess which one is meant. Name the account by id instead.`);
@@ -185,18 +184,6 @@ function notFound(e: unknown): Lookup {
 }
 
 const KEY_FACTS_REUSE = { outsideStepMs: KEY_REUSE_MS, beforeStepMs: KEY_STEP_REUSE_MS };
-
-let inBulk = false;
-
-/** Runs `fn` with email lookups batched even outside a step (the program's look at a whole file). */
-export async function inBulkLookups<T>(fn: () => Promise<T>): Promise<T> {
-  inBulk = true;
-  try {
-    return await fn();
-  } finally {
-    inBulk = false;
-  }
-}
 
 /** The key's own account: undefined when DocSpace refuses to show it to this key (a scope missing). */
 export function keyAccount(client: DocSpaceClient): Promise<Employee | undefined> {

@@ -12,6 +12,7 @@ import type { DocSpaceClient } from "../docspace/client";
 import { DocSpaceError } from "../docspace/errors";
 import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
 import { describeAccount, keyAccount, keyScopes, lookUp, type AccountRef } from "./accounts";
+import { accountProperty } from "./user-removal-model";
 
 export type Mode = "remove" | "transfer";
 
@@ -69,7 +70,6 @@ export type Verdict =
   | { kind: "finished"; plan: Plan; task: TaskProgress; proof: string }
   | { kind: "adopt"; plan: Plan; task: TaskProgress; taskKind: Mode };
 
-const accountProperty = (ref: AccountRef): "userId" | "email" => (ref.userId !== undefined ? "userId" : "email");
 const named = (ref: AccountRef): string => ref.email ?? ref.userId ?? "";
 const refuse = (property: string, reason: string): Verdict => ({ kind: "refuse", failures: [{ property, reason }] });
 

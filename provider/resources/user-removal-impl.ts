@@ -108,7 +108,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     } catch (e) {
       failures.push(portalFailure(e, "alreadyRemoved"));
     }
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider } };
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: normalised(inputs, news) };
   }
   try {
     const ctx: AssessContext = {
@@ -128,7 +128,12 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     failures.push(portalFailure(e, accountProperty(inputs)));
   }
   if (failures.length > 0) return { inputs: news, failures };
-  return { inputs: news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider } };
+  return { inputs: normalised(inputs, news) };
+}
+
+/** The checked inputs as Pulumi stores them, keeping the serialized provider it sent. */
+function normalised(inputs: UserRemovalInputs, news: Props): Props {
+  return news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider };
 }
 
 interface PreviousInputs {
