@@ -17,12 +17,18 @@ const seedUserSchema = z.object({
   status: z.number().int().optional(),
   ldap: z.boolean().optional(),
   ownsRooms: z.boolean().optional(),
+  sso: z.boolean().optional(),
+  usedSpace: z.number().nonnegative().optional(),
+  activationStatus: z.number().int().optional(),
+  invitedById: z.string().optional(),
   apiKeys: z.array(z.object({ name: z.string(), key: z.string(), permissions: z.array(z.string()) })).optional(),
 });
 export const seedSchema = z.object({
   tenantId: z.number().int(),
   portalName: z.string().optional(),
   users: z.array(seedUserSchema),
+  rooms: z.array(z.object({ title: z.string(), ownerId: z.string(), roomType: z.number().int().optional(), archived: z.boolean().optional() })).optional(),
+  groups: z.array(z.object({ id: z.string().optional(), name: z.string(), managerId: z.string().optional(), memberIds: z.array(z.string()) })).optional(),
 });
 export type Seed = z.infer<typeof seedSchema>;
 export type SeedUser = z.infer<typeof seedUserSchema>;
@@ -36,10 +42,38 @@ export interface SimUser {
   type: SeedUser["type"];
   status: number;
   ldap: boolean;
+  /** Signs in through SSO (`isSSO`). */
+  sso: boolean;
+  /** The old seed flag: counts as owning rooms for reassign/necessary even with no SimRoom. */
   ownsRooms: boolean;
+  /** Bytes in the personal folder and its trash: what a removal destroys. */
+  usedSpace: number;
+  /** EmployeeActivationStatus: 0 NotActivated, 1 Activated, 2 Pending (invitation not accepted). */
+  activationStatus: number;
+  /** Who invited the person (`createdBy` for an admin viewer; `inviterId` filter). */
+  invitedById?: string;
   removed: boolean;
   terminatedAt?: Date;
   registeredAt: Date;
+}
+
+/** A room (a folder in the Rooms or Archive section); its creator is its owner. */
+export interface SimRoom {
+  id: number;
+  title: string;
+  /** RoomType: 1 FillingForms, 2 Editing, 5 Custom, 6 Public, 8 VirtualData. */
+  roomType: number;
+  ownerId: string;
+  archived: boolean;
+  createdAt: Date;
+}
+
+/** A group (department); the manager is always also a member, as DocSpace makes it. */
+export interface SimGroup {
+  id: string;
+  name: string;
+  managerId?: string;
+  memberIds: string[];
 }
 
 export interface SimApiKey {
@@ -89,11 +123,30 @@ export class SimFailure extends Error {
 
 const accessDenied = (): SimFailure => new SimFailure(403, "Access denied", "envelope", "System.Security.SecurityException");
 
+/** EmployeeType on the wire and in queries: All=0, RoomAdmin=1, Guest=2, DocSpaceAdmin=3 (the owner included), User=4. */
+export const EMPLOYEE_TYPE_NUMBER: Record<SeedUser["type"], number> = { Owner: 3, DocSpaceAdmin: 3, RoomAdmin: 1, Guest: 2, User: 4 };
+
+export interface FilterQuery {
+  filterValue?: string;
+  filterSeparator?: string;
+  employeeStatus?: number;
+  activationStatus?: number;
+  inviterId?: string;
+  /** Area: 0 All, 1 People (no guests), 2 Guests. */
+  area?: number;
+  /** AccountLoginType: 0 SSO, 1 LDAP, 2 Standart (sic). */
+  accountLoginType?: number;
+  /** EmployeeType numbers, ORed. */
+  employeeTypes?: number[];
+}
+
 export interface PortalOptions {
   /** Task duration in ms, fixed or a [min, max] range. */
   taskDurationMs?: number | [number, number];
   /** How long a finished task stays readable (DocSpace: 60 s unmodified, swept every 10 s). */
   taskExpiryMs?: number;
+  /** The tariff counts storage (`Statistic`): without it profiles carry no `usedSpace`. */
+  quotaStatistics?: boolean;
 }
 
 export interface TaskDto {
@@ -108,6 +161,9 @@ export class Portal {
   readonly tenantId: number;
   readonly users = new Map<string, SimUser>();
   readonly keys = new Map<string, SimApiKey>();
+  readonly rooms = new Map<number, SimRoom>();
+  readonly groups = new Map<string, SimGroup>();
+  private nextRoomId = 1001;
   /** Tasks by `${kind}:${userId}`. */
   readonly tasks = new Map<string, SimTask>();
   /** Every task ever started, in order (tests assert "exactly once" from this). */
@@ -122,7 +178,7 @@ export class Portal {
 
   constructor(seed: Seed, options: PortalOptions = {}) {
     this.tenantId = seed.tenantId;
-    this.options = { taskDurationMs: options.taskDurationMs ?? [2000, 5000], taskExpiryMs: options.taskExpiryMs ?? 60_000 };
+    this.options = { taskDurationMs: options.taskDurationMs ?? [2000, 5000], taskExpiryMs: options.taskExpiryMs ?? 60_000, quotaStatistics: options.quotaStatistics ?? true };
     const registeredAt = new Date("2025-03-01T09:00:00Z");
     for (const u of seed.users) {
       const id = u.id.toLowerCase();
@@ -135,13 +191,19 @@ export class Portal {
         type: u.type,
         status: u.status ?? 1,
         ldap: u.ldap ?? false,
+        sso: u.sso ?? false,
         ownsRooms: u.ownsRooms ?? false,
+        usedSpace: u.usedSpace ?? 0,
+        activationStatus: u.activationStatus ?? 1,
+        invitedById: u.invitedById?.toLowerCase(),
         removed: false,
         terminatedAt: u.status === 2 ? new Date("2026-10-01T12:00:00Z") : undefined,
         registeredAt,
       });
       for (const k of u.apiKeys ?? []) this.keys.set(k.key, { id: randomUUID(), name: k.name, key: k.key, userId: id, permissions: k.permissions, revoked: false });
     }
+    for (const r of seed.rooms ?? []) this.addRoom(r);
+    for (const g of seed.groups ?? []) this.addGroup(g);
   }
 
   // ---- seeding helpers for tests and the benchmark ------------------------------------------
@@ -158,12 +220,42 @@ export class Portal {
       type: partial.type ?? "User",
       status: partial.status ?? 1,
       ldap: partial.ldap ?? false,
+      sso: partial.sso ?? false,
       ownsRooms: partial.ownsRooms ?? false,
+      usedSpace: partial.usedSpace ?? 0,
+      activationStatus: partial.activationStatus ?? 1,
+      invitedById: partial.invitedById?.toLowerCase(),
       removed: false,
-      registeredAt: new Date(),
+      terminatedAt: partial.terminatedAt ?? ((partial.status ?? 1) & 2 ? new Date() : undefined),
+      registeredAt: partial.registeredAt ?? new Date(),
     };
     this.users.set(id, user);
     return user;
+  }
+
+  addRoom(r: { title: string; ownerId: string; roomType?: number; archived?: boolean }): SimRoom {
+    const room: SimRoom = { id: this.nextRoomId++, title: r.title, roomType: r.roomType ?? 2, ownerId: r.ownerId.toLowerCase(), archived: r.archived ?? false, createdAt: new Date() };
+    this.rooms.set(room.id, room);
+    return room;
+  }
+
+  /** The manager joins the members, as `POST group` does. */
+  addGroup(g: { id?: string; name: string; managerId?: string; memberIds: string[] }): SimGroup {
+    const managerId = g.managerId?.toLowerCase();
+    const memberIds = [...new Set([...(managerId ? [managerId] : []), ...g.memberIds.map((m) => m.toLowerCase())])];
+    const group: SimGroup = { id: (g.id ?? randomUUID()).toLowerCase(), name: g.name, managerId, memberIds };
+    this.groups.set(group.id, group);
+    return group;
+  }
+
+  roomsOwnedBy(userId: string): SimRoom[] {
+    const id = userId.toLowerCase();
+    return [...this.rooms.values()].filter((r) => r.ownerId === id);
+  }
+
+  groupsOf(userId: string): SimGroup[] {
+    const id = userId.toLowerCase();
+    return [...this.groups.values()].filter((g) => g.memberIds.includes(id));
   }
 
   addApiKey(userId: string, key: string, permissions: string[] = ["*"], name = "test key"): void {
@@ -193,7 +285,8 @@ export class Portal {
 
   canView(caller: SimUser, target: SimUser): boolean {
     if (caller.id === target.id || this.isDocSpaceAdmin(caller)) return true;
-    return caller.type === "RoomAdmin" && target.type !== "Guest";
+    // A room admin sees guests only when related to them; here: guests they invited (contract 7.12).
+    return caller.type === "RoomAdmin" && (target.type !== "Guest" || target.invitedById === caller.id);
   }
 
   // ---- the task queue (contract section 6) -------------------------------------------------
@@ -227,11 +320,29 @@ export class Portal {
     }
     t.status = 2;
     t.percentage = 100;
-    if (t.deleteProfile || t.kind === "remove") {
-      const u = this.users.get(t.userId);
-      if (u) u.removed = true;
-      for (const [k, key] of this.keys) if (key.userId === t.userId) this.keys.delete(k);
+    // Rooms go to the caller (remove) or to toUser (reassign), archived ones included (contract 7.1, 7.4).
+    this.handRoomsOver(t.userId, t.kind === "remove" ? t.callerId : t.toUserId!);
+    const u = this.users.get(t.userId);
+    if (u) u.ownsRooms = false;
+    if (t.deleteProfile || t.kind === "remove") this.dropProfile(t.userId);
+  }
+
+  private handRoomsOver(fromId: string, toId: string): void {
+    for (const r of this.rooms.values()) if (r.ownerId === fromId) r.ownerId = toId;
+  }
+
+  /** The profile is gone: its personal folder, its group memberships, its keys. */
+  private dropProfile(userId: string): void {
+    const u = this.users.get(userId);
+    if (u) {
+      u.removed = true;
+      u.usedSpace = 0;
     }
+    for (const g of this.groups.values()) {
+      g.memberIds = g.memberIds.filter((m) => m !== userId);
+      if (g.managerId === userId) g.managerId = undefined;
+    }
+    for (const [k, key] of this.keys) if (key.userId === userId) this.keys.delete(k);
   }
 
   private duration(): number {
@@ -365,7 +476,8 @@ export class Portal {
     if (!this.isDocSpaceAdmin(caller) && !(caller.type === "RoomAdmin" && ["User", "Guest", "4", "2"].includes(type))) throw accessDenied();
     if (adminTarget && caller.type !== "Owner") throw accessDenied();
     const u = this.liveUser(userId);
-    return u?.ownsRooms ?? false;
+    if (!u) return false;
+    return u.ownsRooms || this.roomsOwnedBy(u.id).length > 0;
   }
 
   /** 7.8 PUT people/self/delete */
@@ -402,21 +514,51 @@ export class Portal {
     if (u.type === "DocSpaceAdmin" && caller.type !== "Owner") throw accessDenied();
     const reassign = this.tasks.get(`reassign:${u.id}`);
     if (reassign && reassign.status < 2) throw new SimFailure(500, `Data reassign process for ${u.firstName} ${u.lastName} is not complete.`, "envelope", "System.Exception");
-    u.removed = true;
-    return u;
+    const before = { ...u };
+    // The profile goes at once; the background purge (not modelled as a task here) hands rooms to the caller.
+    this.handRoomsOver(u.id, caller.id);
+    this.dropProfile(u.id);
+    return before;
   }
 
-  /** 7.15 filter: lower-cased substring match, terms ANDed (ORed with a separator). */
-  filter(caller: SimUser, q: { filterValue?: string; filterSeparator?: string; employeeStatus?: number }): SimUser[] {
+  /**
+   * 7.15 filter: lower-cased substring match, terms ANDed (ORed with a separator), plus the
+   * report filters (7.16). Insertion order, so pages are stable.
+   */
+  filter(caller: SimUser, q: FilterQuery): SimUser[] {
     if (!(this.isDocSpaceAdmin(caller) || caller.type === "RoomAdmin")) throw accessDenied();
     const value = (q.filterValue ?? "").toLowerCase().trim();
     const terms = value === "" ? [] : q.filterSeparator ? value.split(q.filterSeparator).filter(Boolean) : value.split(/\s+/);
     const matches = (u: SimUser, term: string): boolean => [u.firstName, u.lastName, u.email].some((f) => f.toLowerCase().includes(term));
+    const inviter = q.inviterId?.toLowerCase();
     return [...this.users.values()].filter((u) => {
       if (u.removed) return false;
       if (q.employeeStatus !== undefined && q.employeeStatus !== 7 && (u.status & q.employeeStatus) === 0) return false;
+      if (q.activationStatus !== undefined && u.activationStatus !== q.activationStatus) return false;
+      if (inviter !== undefined && u.invitedById !== inviter) return false;
+      if (q.area === 1 && u.type === "Guest") return false;
+      if (q.area === 2 && u.type !== "Guest") return false;
+      if (q.accountLoginType === 0 && !u.sso) return false;
+      if (q.accountLoginType === 1 && !u.ldap) return false;
+      if (q.accountLoginType === 2 && (u.sso || u.ldap)) return false;
+      if (q.employeeTypes && q.employeeTypes.length > 0 && !q.employeeTypes.includes(EMPLOYEE_TYPE_NUMBER[u.type])) return false;
       if (terms.length === 0) return true;
       return q.filterSeparator ? terms.some((t) => matches(u, t)) : terms.every((t) => matches(u, t));
+    });
+  }
+
+  /**
+   * GET files/rooms: a section (Active, Archive or Any), narrowed to one creator. A portal admin
+   * sees every room; anyone else only the rooms they hold (here: created).
+   */
+  listRooms(caller: SimUser, q: { subjectOwnerId?: string; searchArea: number }): SimRoom[] {
+    const owner = q.subjectOwnerId?.toLowerCase();
+    return [...this.rooms.values()].filter((r) => {
+      if (q.searchArea === 0 && r.archived) return false;
+      if (q.searchArea === 1 && !r.archived) return false;
+      if (q.searchArea !== 0 && q.searchArea !== 1 && q.searchArea !== 2) return false;
+      if (owner !== undefined && r.ownerId !== owner) return false;
+      return this.isDocSpaceAdmin(caller) || r.ownerId === caller.id;
     });
   }
 

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Portal, SimFailure, seedSchema, type PortalOptions, type Seed, type SimUser } from "./portal";
+import { LOST_USER_ID, Portal, SimFailure, seedSchema, type FilterQuery, type PortalOptions, type Seed, type SimRoom, type SimUser } from "./portal";
 
 export type FaultKind =
   | "429"
@@ -110,6 +110,9 @@ const ROUTES: Array<{ method: string; template: string; re: RegExp }> = [
   ["GET", "keys/@self", /^keys\/@self$/],
   ["GET", "people/email", /^people\/email$/],
   ["GET", "people/filter", /^people\/filter$/],
+  ["GET", "people/status/{status}", /^people\/status\/(?<status>[^/]+)$/],
+  ["GET", "files/rooms", /^files\/rooms$/],
+  ["GET", "group/user/{userid}", new RegExp(`^group/user/(?<userid>${GUID})$`)],
   ["PUT", "people/status/{status}", /^people\/status\/(?<status>[^/]+)$/],
   ["POST", "people/remove/start", /^people\/remove\/start$/],
   ["GET", "people/remove/progress/{userid}", new RegExp(`^people/remove/progress/(?<userid>${GUID})$`)],
@@ -134,12 +137,35 @@ function matchRoute(method: string, path: string): RouteMatch | undefined {
 
 /** Contract section 3: the scopes a key needs for a route (any one of them). */
 function scopesFor(method: string, template: string): string[] {
+  if (template.startsWith("files/rooms")) return method === "GET" ? ["*:read", "*:write", "rooms:read", "rooms:write"] : ["*:write", "rooms:write"];
+  if (template.startsWith("group")) return method === "GET" ? ["*:read", "*:write", "accounts:read", "accounts:write"] : ["*:write", "accounts:write"];
   // Routes outside the scope map (keys/*, like security/* and portal/*) need a global scope.
   if (!template.startsWith("people")) return method === "GET" ? ["*:read", "*:write"] : ["*:write"];
   const self = template.startsWith("people/@self");
   if (method === "GET") return self ? ["*:read", "*:write", "accounts.self:read", "accounts.self:write"] : ["*:read", "*:write", "accounts:read", "accounts:write"];
   return self ? ["*:write", "accounts.self:write"] : ["*:write", "accounts:write"];
 }
+
+/**
+ * A fault that answers `route` with 402 Payment Required and DocSpace's error envelope, as a
+ * paid feature (the audit trail, say) does on a tariff without it.
+ */
+export function paymentRequired(route: string, times = 1_000_000): Fault {
+  return {
+    route,
+    kind: "respond",
+    times,
+    response: {
+      status: 402,
+      body: errorBody(402, "The pricing plan does not support this option", "ASC.Core.Billing.BillingException"),
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+    },
+  };
+}
+
+/** Section roots of the Rooms and Archive folders (FolderType VirtualRooms=14, Archive=20). */
+const ROOMS_ROOT = { id: 3, title: "Rooms", folderType: 14 } as const;
+const ARCHIVE_ROOT = { id: 4, title: "Archive", folderType: 20 } as const;
 
 /** ApiDateTime: 7 fractional digits and an offset. */
 export function apiDate(d: Date): string {
@@ -383,6 +409,7 @@ export class DocSpaceSimulator {
       for (const [k, v] of url.searchParams) if (k.toLowerCase() === name.toLowerCase()) return v;
       return undefined;
     };
+    const qAll = (name: string): string[] => [...url.searchParams].filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
     switch (`${method} ${route.template}`) {
       case "GET keys/@self": {
         const k = this.portal.keys.get(bearer)!;
@@ -414,15 +441,44 @@ export class DocSpaceSimulator {
         if (!p.canView(caller, u)) throw new SimFailure(403, "Access denied", "envelope", "System.Security.SecurityException");
         return { response: this.employee(u, caller) };
       }
-      case "GET people/filter": {
-        const countRaw = q("count");
-        const count = countRaw === undefined ? 100 : Number(countRaw);
-        if (!Number.isInteger(count) || count < 1 || count > 100) throw new SimFailure(400, "The field Count must be between 1 and 100.", "validation");
-        const start = Number(q("startIndex") ?? 0) || 0;
-        const statusRaw = q("employeeStatus");
-        const all = p.filter(caller, { filterValue: q("filterValue"), filterSeparator: q("filterSeparator"), employeeStatus: statusRaw === undefined ? undefined : Number(statusRaw) });
+      case "GET people/filter":
+      case "GET people/status/{status}": {
+        const { count, start } = paging(q);
+        const fq = filterQuery(q, qAll);
+        if (route.template === "people/status/{status}") fq.employeeStatus = parseEnum(route.params.status!, EMPLOYEE_STATUS, "status");
+        const all = p.filter(caller, fq);
         const page = all.slice(start, start + count);
         return { response: page.map((u) => this.employee(u, caller)), total: all.length };
+      }
+      case "GET files/rooms": {
+        const { count, start } = paging(q);
+        const ownerRaw = q("subjectOwnerId");
+        if (ownerRaw !== undefined && !new RegExp(`^${GUID}$`).test(ownerRaw)) throw new SimFailure(400, `The value '${ownerRaw}' is not valid for SubjectOwnerId.`, "validation");
+        const areaRaw = q("searchArea");
+        // Active is the default section: archived rooms are listed only when asked for.
+        const searchArea = areaRaw === undefined ? 0 : parseEnum(areaRaw, SEARCH_AREA, "SearchArea");
+        const all = p.listRooms(caller, { subjectOwnerId: ownerRaw, searchArea });
+        const page = all.slice(start, start + count);
+        const root = searchArea === 1 ? ARCHIVE_ROOT : ROOMS_ROOT;
+        return {
+          response: {
+            files: [],
+            folders: page.map((r) => this.room(r, caller)),
+            current: { id: root.id, rootFolderId: root.id, title: root.title, access: 0, shared: false, rootFolderType: root.folderType, fileEntryType: 1, filesCount: 0, foldersCount: 0, new: 0 },
+            pathParts: [{ id: root.id, title: root.title }],
+            startIndex: start,
+            count: page.length,
+            total: all.length,
+            new: 0,
+          },
+        };
+      }
+      case "GET group/user/{userid}": {
+        // Action_ReadGroups: not for guests [I]. An unknown or removed user simply has no groups.
+        if (caller.type === "Guest") throw new SimFailure(403, "Access denied", "envelope", "System.Security.SecurityException");
+        const u = p.users.get(route.params.userid!.toLowerCase());
+        const groups = u && !u.removed ? p.groupsOf(u.id) : [];
+        return { response: groups.map((g) => this.groupSummary(g.id)) };
       }
       case "PUT people/status/{status}": {
         const s = parseStatus(route.params.status!);
@@ -469,6 +525,7 @@ export class DocSpaceSimulator {
   /** EmployeeFullDto: camelCase, nulls omitted, no `type` field. */
   employee(u: SimUser, viewer: SimUser): Record<string, unknown> {
     const admin = this.portal.isDocSpaceAdmin(viewer);
+    const groups = this.portal.groupsOf(u.id);
     const dto: Record<string, unknown> = {
       id: u.id,
       displayName: `${u.firstName} ${u.lastName}`,
@@ -485,9 +542,10 @@ export class DocSpaceSimulator {
       userName: u.userName,
       email: u.email,
       status: u.status,
-      activationStatus: 1,
+      activationStatus: u.activationStatus,
       terminated: u.terminatedAt ? apiDate(u.terminatedAt) : undefined,
-      department: "",
+      department: groups.map((g) => htmlEncode(g.name)).join(", "),
+      groups: groups.length > 0 ? groups.map((g) => this.groupSummary(g.id)) : undefined,
       isAdmin: u.type === "DocSpaceAdmin",
       isRoomAdmin: u.type === "RoomAdmin",
       isLDAP: u.ldap,
@@ -495,11 +553,68 @@ export class DocSpaceSimulator {
       isVisitor: u.type === "Guest",
       isCollaborator: u.type === "User",
       mobilePhoneActivationStatus: 0,
-      isSSO: false,
+      isSSO: u.sso,
       registrationDate: apiDate(u.registeredAt),
+      createdBy: admin && u.invitedById ? this.employeeShort(u.invitedById) : undefined,
       tfaAppEnabled: admin ? false : undefined,
+      // Only with quota statistics on, and only for an admin or the person themselves.
+      usedSpace: this.portal.options.quotaStatistics && (admin || viewer.id === u.id) ? u.usedSpace : undefined,
     };
     return stripUndefined(dto);
+  }
+
+  /** EmployeeDto: the short form used in createdBy and the like; a missing user reads as LostUser. */
+  employeeShort(userId: string): Record<string, unknown> {
+    const u = this.portal.users.get(userId.toLowerCase());
+    const live = u && !u.removed ? u : undefined;
+    return {
+      id: live ? live.id : LOST_USER_ID,
+      displayName: live ? `${live.firstName} ${live.lastName}` : "Unknown Unknown",
+      avatarSmall: `/static/images/default_user_photo_size_32-32.png?hash=1`,
+      profileUrl: live ? `${this.url}/accounts/view/${live.userName}` : `${this.url}/accounts/view/`,
+      hasAvatar: false,
+      isAnonim: false,
+    };
+  }
+
+  /** GroupSummaryDto: `manager` is the manager's userName, absent when the group has none. */
+  groupSummary(groupId: string): Record<string, unknown> {
+    const g = this.portal.groups.get(groupId)!;
+    const manager = g.managerId ? this.portal.liveUser(g.managerId) : undefined;
+    return stripUndefined({ id: g.id, name: g.name, manager: manager?.userName });
+  }
+
+  /** A room as FolderDto in a rooms listing. */
+  room(r: SimRoom, viewer: SimUser): Record<string, unknown> {
+    const root = r.archived ? ARCHIVE_ROOT : ROOMS_ROOT;
+    const created = apiDate(r.createdAt);
+    return {
+      parentId: root.id,
+      filesCount: 0,
+      foldersCount: 0,
+      new: 0,
+      mute: false,
+      tags: [],
+      logo: { original: "", large: "", medium: "", small: "", color: "5299E0" },
+      pinned: false,
+      roomType: r.roomType,
+      private: false,
+      indexing: false,
+      denyDownload: false,
+      inRoom: r.ownerId === viewer.id,
+      usedSpace: 0,
+      id: r.id,
+      rootFolderId: root.id,
+      title: r.title,
+      access: r.ownerId === viewer.id ? 0 : 9,
+      shared: false,
+      created,
+      createdBy: this.employeeShort(r.ownerId),
+      updated: created,
+      updatedBy: this.employeeShort(r.ownerId),
+      rootFolderType: root.folderType,
+      fileEntryType: 1,
+    };
   }
 
   private send(res: ServerResponse, status: number, body: string | undefined, headers: Record<string, string> = {}): void {
@@ -538,6 +653,58 @@ function validationBody(message: string, url: URL, method: string): string {
     status: 1,
     statusCode: 400,
   });
+}
+
+const EMPLOYEE_STATUS: Record<string, number> = { active: 1, terminated: 2, pending: 4, default: 5, all: 7 };
+const ACTIVATION_STATUS: Record<string, number> = { notactivated: 0, activated: 1, pending: 2, autogenerated: 4 };
+const EMPLOYEE_TYPE: Record<string, number> = { all: 0, roomadmin: 1, guest: 2, docspaceadmin: 3, user: 4 };
+const AREA: Record<string, number> = { all: 0, people: 1, guests: 2 };
+const ACCOUNT_LOGIN_TYPE: Record<string, number> = { sso: 0, ldap: 1, standart: 2 };
+const SEARCH_AREA: Record<string, number> = { active: 0, archive: 1, any: 2, recentbylinks: 3, templates: 4 };
+
+/** A query or path enum: the name (any case) or the number; anything else fails model binding. */
+function parseEnum(raw: string, names: Record<string, number>, field: string): number {
+  const v = raw.trim();
+  if (/^-?\d+$/.test(v)) return Number(v);
+  const n = names[v.toLowerCase()];
+  if (n === undefined) throw new SimFailure(400, `The value '${raw}' is not valid for ${field}.`, "validation");
+  return n;
+}
+
+/** count 1..100 (default 100), else a validation 400; a negative startIndex reads as 0. */
+function paging(q: (name: string) => string | undefined): { count: number; start: number } {
+  const countRaw = q("count");
+  const count = countRaw === undefined ? 100 : Number(countRaw);
+  if (!Number.isInteger(count) || count < 1 || count > 100) throw new SimFailure(400, "The field Count must be between 1 and 100.", "validation");
+  const start = Math.max(0, Number(q("startIndex") ?? 0) || 0);
+  return { count, start };
+}
+
+function filterQuery(q: (name: string) => string | undefined, all?: (name: string) => string[]): FilterQuery {
+  const opt = (name: string, names: Record<string, number>): number | undefined => {
+    const v = q(name);
+    return v === undefined || v === "" ? undefined : parseEnum(v, names, name);
+  };
+  const inviter = q("inviterId");
+  if (inviter !== undefined && inviter !== "" && !new RegExp(`^${GUID}$`).test(inviter)) throw new SimFailure(400, `The value '${inviter}' is not valid for InviterId.`, "validation");
+  const types = [q("employeeType"), ...(all ? all("employeeTypes") : [])]
+    .filter((v): v is string => v !== undefined && v !== "")
+    .map((v) => parseEnum(v, EMPLOYEE_TYPE, "employeeType"))
+    .filter((t) => t !== 0);
+  return {
+    filterValue: q("filterValue"),
+    filterSeparator: q("filterSeparator"),
+    employeeStatus: opt("employeeStatus", EMPLOYEE_STATUS),
+    activationStatus: opt("activationStatus", ACTIVATION_STATUS),
+    inviterId: inviter === "" ? undefined : inviter,
+    area: opt("area", AREA),
+    accountLoginType: opt("accountLoginType", ACCOUNT_LOGIN_TYPE),
+    employeeTypes: types.length > 0 ? types : undefined,
+  };
+}
+
+function htmlEncode(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 function parseStatus(s: string): 1 | 2 | undefined {

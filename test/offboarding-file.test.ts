@@ -101,14 +101,14 @@ describe("reading a good file", () => {
 
   it("reads the root offboarding.yaml: keeps allowAdmin per entry, lower-cases accounts and records lines", () => {
     const file = loadOffboardingFile(join(ROOT, "offboarding.yaml"));
-    expect(file.removals[0]).toEqual({ email: "jane.doe@example.com", transferTo: "archive@example.com", allowAdmin: false, alreadyRemoved: false, reason: "left 2026-11-20, HR-1234", line: 6 });
+    expect(file.removals[0]).toEqual({ email: "jane.doe@example.com", transferTo: "archive@example.com", action: "remove", allowAdmin: false, alreadyRemoved: false, reason: "left 2026-11-20, HR-1234", line: 6 });
     expect(file.removals[1]).toMatchObject({ id: "9924256a-739c-462b-af15-e652a3b1b6eb", transferTo: "team.lead@example.com" });
     expect(file.removals[2]).toMatchObject({ email: "admin.bob@example.com", allowAdmin: true });
   });
 
   it("accepts a byte-order mark and CRLF line ends", () => {
     const file = parseOffboardingFile("\ufeffversion: 1\r\nremovals:\r\n  - email: Jane.Doe@Example.com\r\n", "crlf.yaml");
-    expect(file.removals).toEqual([{ email: "jane.doe@example.com", allowAdmin: false, alreadyRemoved: false, line: 3 }]);
+    expect(file.removals).toEqual([{ email: "jane.doe@example.com", action: "remove", allowAdmin: false, alreadyRemoved: false, line: 3 }]);
   });
 
   it("accepts an empty removals list", () => {
@@ -125,7 +125,7 @@ describe("the editor JSON Schema", () => {
   it("describes the same keys the parser accepts", () => {
     const schema = pkg.offboardingJsonSchema() as { properties: Record<string, { items?: { properties: Record<string, unknown> } }>; additionalProperties: boolean };
     expect(Object.keys(schema.properties).sort()).toEqual(["$schema", "defaults", "removals", "version"]);
-    expect(Object.keys(schema.properties.removals!.items!.properties).sort()).toEqual(["allowAdmin", "alreadyRemoved", "email", "id", "reason", "timeoutSeconds", "transferTo"]);
+    expect(Object.keys(schema.properties.removals!.items!.properties).sort()).toEqual(["action", "allowAdmin", "alreadyRemoved", "email", "id", "keepProfile", "reason", "removeAfter", "timeoutSeconds", "transferTo"]);
     expect(schema.additionalProperties).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYS, ROOT, runCommand, stagePackage } from "./helpers";
 
-const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js"];
+const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js"];
 const TOP_LEVEL = ["LICENSE", "README.md", "offboarding.schema.json", "package.json"];
 
 let staging: string;
@@ -85,7 +85,7 @@ describe("npm pack", () => {
     expect(manifest.engines?.node).toBe(">=20 <21");
 
     // What the compiled shims require is what the package exports.
-    const required = ["user-removal.js", "self-delete-request.js"].flatMap((f) =>
+    const required = ["user-removal.js", "self-delete-request.js", "account-suspension.js"].flatMap((f) =>
       [...readFileSync(join(staging, "dist/provider/resources", f), "utf8").matchAll(/"pulumi-docspace(\/[^"]+)"/g)].map((m) => `.${m[1]}`),
     );
     expect(required.sort()).toEqual([...IMPL_SUBPATHS].sort());

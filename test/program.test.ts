@@ -73,7 +73,7 @@ describe("the offboarding program", () => {
     } finally {
       console.warn = original;
     }
-    expect(warnings.join("\n")).toMatch(/lists 3 accounts and docspace:maxRemovalsPerRun is 2.*pulumi config set docspace:maxRemovalsPerRun 3/);
+    expect(warnings.join("\n")).toMatch(/has 3 removals due and docspace:maxRemovalsPerRun is 2.*pulumi config set docspace:maxRemovalsPerRun 3/);
   });
 
   it("refuses a bad file before declaring anything", () => {

@@ -13,6 +13,7 @@ import { employeeType, isDisabled } from "../provider/docspace/schemas";
 import { loadOffboardingFile } from "../provider/offboarding/parse";
 import { defineOffboarding, logicalName } from "../provider/program/offboarding-program";
 import { preflightFile } from "../provider/program/preflight";
+import { today } from "../provider/clock";
 import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, preview, up, type DeclaredResource, type PlannedStep, type StackState } from "./lifecycle";
@@ -142,7 +143,7 @@ async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<voi
   console.log(`\n== pulumi preview (${file}: a file with mistakes)`);
   // What the root program does before declaring anything (provider/program/preflight.ts).
   const writes = sim.writes().length;
-  const found = await preflightFile(loadOffboardingFile(join(ROOT, file)), { url, apiKey: ownerApiKey() }, 20);
+  const found = await preflightFile(loadOffboardingFile(join(ROOT, file)), { url, apiKey: ownerApiKey() }, 20, today(undefined, process.env.DOCSPACE_TODAY));
   for (const p of found.problems) console.log(`  x ${p}`);
   for (const a of found.absent) console.log(`  x ${a}`);
   console.log(`  Preview fails before any resource is declared; the portal received ${sim.writes().length - writes} writes.`);

@@ -126,8 +126,24 @@ export async function up(host: ProviderHost, declared: DeclaredResource[], state
   const plan = await preview(host, declared, state);
   const refused = plan.filter((s) => s.kind === "refused");
   if (refused.length > 0) return { steps: [], refused };
-  const results = await Promise.all(plan.filter((s) => s.kind !== "delete").map((s) => apply(host, s, state)));
-  for (const s of plan.filter((x) => x.kind === "delete")) results.push(await apply(host, s, state));
+  // One entry's resources (same name: suspension, transfer, removal) in order, as their dependsOn
+  // makes the engine do; different entries in parallel.
+  const byName = new Map<string, PlannedStep[]>();
+  for (const s of plan.filter((x) => x.kind !== "delete")) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  const groups = await Promise.all(
+    [...byName.values()].map(async (steps) => {
+      const out: StepResult[] = [];
+      for (const s of steps) {
+        const r = await apply(host, s, state);
+        out.push(r);
+        if (!r.ok) break; // a failed step stops its dependents
+      }
+      return out;
+    }),
+  );
+  const results = groups.flat();
+  // Dependents are deleted before what they depend on: the reverse of the declaration order.
+  for (const s of plan.filter((x) => x.kind === "delete").reverse()) results.push(await apply(host, s, state));
   return { steps: results, refused };
 }
 
@@ -173,7 +189,7 @@ export async function refresh(host: ProviderHost, state: StackState): Promise<vo
 
 /** What `pulumi destroy` does. */
 export async function destroy(host: ProviderHost, state: StackState): Promise<void> {
-  for (const entry of [...state.values()]) {
+  for (const entry of [...state.values()].reverse()) {
     await host.delete(entry.urn, entry.id, entry.outputs);
     state.delete(entry.urn);
   }

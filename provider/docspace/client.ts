@@ -26,6 +26,8 @@ export interface FilterQuery {
   /** With a separator, the terms of filterValue are ORed (contract 7.15). */
   filterSeparator?: string;
   employeeStatus?: number;
+  /** EmployeeActivationStatus: 2 is Pending (an invitation not accepted yet). */
+  activationStatus?: number;
   startIndex?: number;
   /** 1..100 (DocSpace's own bound). */
   count?: number;
@@ -96,7 +98,7 @@ export class DocSpaceClient {
     const result = await this.transport.call({
       method: "GET",
       path: "people/filter",
-      query: { filterValue: query.filterValue, filterSeparator: query.filterSeparator, employeeStatus: query.employeeStatus, startIndex: query.startIndex ?? 0, count },
+      query: { filterValue: query.filterValue, filterSeparator: query.filterSeparator, employeeStatus: query.employeeStatus, activationStatus: query.activationStatus, startIndex: query.startIndex ?? 0, count },
       retry: "idempotent",
       what: "list users",
     });
@@ -183,6 +185,18 @@ export class DocSpaceClient {
   /** PUT people/self/delete: emails deletion instructions to the key's own account. Retried only on 429. */
   async sendSelfDeleteInstructions(): Promise<string> {
     return this.expect(stringSchema, { method: "PUT", path: "people/self/delete", retry: "only-throttled", what: "send deletion instructions to the API key's own account" });
+  }
+
+  // ---- read-only extras --------------------------------------------------------------------
+
+  /**
+   * One validated GET, retried like every read; for read-only extras kept outside this class
+   * (docspace/impact-reads.ts). It can only read: the method is fixed here. `path` must be built
+   * from fixed segments and ids that went through checkGuid.
+   */
+  async read<S extends z.ZodType>(schema: S, call: { path: string; query?: ApiCall["query"]; what: string }): Promise<{ response: z.infer<S>; total?: number }> {
+    const result = await this.transport.call({ method: "GET", path: call.path, query: call.query, retry: "idempotent", what: call.what });
+    return { response: validate(schema, result.response, call.what), total: result.total };
   }
 
   // ---- helpers -----------------------------------------------------------------------------

@@ -31,6 +31,8 @@ export const employeeSchema = z.looseObject({
   isCollaborator: z.boolean().optional(),
   isLDAP: z.boolean().optional(),
   terminated: z.string().optional(),
+  /** ApiDateTime of the profile's creation (an invitation creates it); only for a DocSpace admin viewer. */
+  registrationDate: z.string().optional(),
 });
 export type Employee = z.infer<typeof employeeSchema>;
 

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import { MAX_FILE_BYTES, offboardingFileSchema, type RemovalEntry } from "./schema";
+import type { Action } from "../entry-rules";
 
 export interface FileIssue {
   line: number;
@@ -26,10 +27,13 @@ export class OffboardingFileError extends Error {
   }
 }
 
-/** One account to remove, with the file's defaults applied. */
+/** One account to offboard, with the file's defaults applied. */
 export interface Removal {
   email?: string;
   id?: string;
+  action: Action;
+  /** YYYY-MM-DD (UTC): disabled before it, removed on or after it. */
+  removeAfter?: string;
   transferTo?: string;
   allowAdmin: boolean;
   alreadyRemoved: boolean;
@@ -125,7 +129,10 @@ export function parseOffboardingFile(text: string, fileName = "offboarding.yaml"
     removals: file.removals.map((e: RemovalEntry, i) => ({
       email: e.email,
       id: e.id,
-      transferTo: e.transferTo ?? defaults.transferTo,
+      action: e.action ?? "remove",
+      removeAfter: e.removeAfter,
+      // A disable entry moves nothing: the defaults' successor is not for it.
+      transferTo: e.action === "disable" ? undefined : (e.transferTo ?? defaults.transferTo),
       allowAdmin: e.allowAdmin ?? false,
       alreadyRemoved: e.alreadyRemoved ?? false,
       reason: e.reason ?? defaults.reason,
@@ -155,7 +162,7 @@ function crossEntryIssues(data: unknown, doc: Document, pos: (o: number) => { li
   }
   root.removals.forEach((raw: unknown, i) => {
     if (typeof raw !== "object" || raw === null) return;
-    const entry = raw as { email?: unknown; id?: unknown; transferTo?: unknown };
+    const entry = raw as { email?: unknown; id?: unknown; transferTo?: unknown; action?: unknown };
     const key = norm(entry.email) ?? norm(entry.id);
     if (key === undefined) return;
     const at = locate(doc, ["removals", i], pos);
@@ -163,7 +170,7 @@ function crossEntryIssues(data: unknown, doc: Document, pos: (o: number) => { li
     if (first !== undefined) issues.push({ ...at, message: `removals[${i}]: ${key} is already listed at line ${first}; list each account once` });
     else seen.set(key, at.line);
     const own = norm(entry.transferTo);
-    const successor = own ?? defaultSuccessor;
+    const successor = own ?? (entry.action === "disable" ? undefined : defaultSuccessor);
     const where = own !== undefined ? ["removals", i, "transferTo"] : ["defaults", "transferTo"];
     if (successor === key) {
       issues.push({ ...locate(doc, where, pos), message: `removals[${i}]: transferTo is the account being removed (${key}); name someone else to receive the data` });
@@ -207,7 +214,7 @@ function describeIssue(path: Array<string | number>, issue: { code: string; mess
 function allowedKeys(path: Array<string | number>): string {
   if (path.length === 0) return "version, defaults, removals";
   if (path[0] === "defaults") return "transferTo, reason, timeoutSeconds";
-  return "email, id, transferTo, allowAdmin, alreadyRemoved, reason, timeoutSeconds";
+  return "email, id, action, transferTo, keepProfile, removeAfter, allowAdmin, alreadyRemoved, reason, timeoutSeconds";
 }
 
 function describeValue(v: unknown): string {

@@ -3,7 +3,7 @@
  * (offboarding.schema.json) is generated from it.
  */
 import { z } from "zod";
-import { entryRules, namesOneAccount } from "../entry-rules";
+import { entryCombinationProblems, entryRules, namesOneAccount } from "../entry-rules";
 
 /** Larger files are refused before parsing. 10,000 entries take about 1 MB. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -20,11 +20,22 @@ export const removalEntrySchema = z
       .describe("Record an account that is already gone (removed by an interrupted run, or by hand) without starting anything. Accepted only while DocSpace has no such account."),
     reason: entryRules.reason.optional().describe("Free text kept in the Pulumi state for audit, such as a ticket number."),
     timeoutSeconds: entryRules.timeoutSeconds.optional().describe("How long `pulumi up` follows this removal before leaving it to the next run (default 600)."),
+    action: entryRules.action
+      .optional()
+      .describe("disable: only disable the account (reversible: taking the entry out re-enables it if this tool disabled it). transfer: move the data to transferTo and keep the profile, disabled. remove (default): remove the data and the profile."),
+    keepProfile: entryRules.keepProfile.optional().describe("With action transfer: keep the profile (disabled). Always true for transfer."),
+    removeAfter: entryRules.removeAfter
+      .optional()
+      .describe("A date (YYYY-MM-DD, UTC). Before it the account is only disabled; on or after it a run removes it (with transferTo, if any)."),
   })
   .superRefine((entry, ctx) => {
     const problem = namesOneAccount(entry.email, entry.id);
     if (problem === "neither") ctx.addIssue({ code: "custom", path: [], message: "an entry needs either email or id to name the account" });
     if (problem === "both") ctx.addIssue({ code: "custom", path: ["id"], message: "give either email or id, not both" });
+    // A transfer's successor may come from the defaults: that one is checked with the whole file.
+    for (const p of entryCombinationProblems({ ...entry, ownTransferTo: entry.transferTo, transferTo: entry.transferTo ?? "(defaults)" })) {
+      ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
+    }
   });
 
 export const defaultsSchema = z
@@ -40,7 +51,14 @@ export const offboardingFileSchema = z
     $schema: z.string().optional(),
     version: z.literal(1, "must be 1 (the only version this release understands)").describe("File format version. Always 1."),
     defaults: defaultsSchema.optional(),
-    removals: z.array(removalEntrySchema).max(MAX_ENTRIES, `may list at most ${MAX_ENTRIES} accounts`).describe("The accounts to remove."),
+    removals: z.array(removalEntrySchema).max(MAX_ENTRIES, `may list at most ${MAX_ENTRIES} accounts`).describe("The accounts to offboard."),
+  })
+  .superRefine((file, ctx) => {
+    file.removals.forEach((e, i) => {
+      if (e.action === "transfer" && e.transferTo === undefined && file.defaults?.transferTo === undefined) {
+        ctx.addIssue({ code: "custom", path: ["removals", i, "action"], message: "action transfer needs transferTo: the active room admin or DocSpace admin who receives the data" });
+      }
+    });
   })
   .describe("pulumi-docspace offboarding file: the DocSpace accounts to remove.");
 

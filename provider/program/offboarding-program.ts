@@ -1,12 +1,16 @@
 /**
- * The offboarding program: one UserRemoval per entry of the offboarding file, named after the
- * account (never its position), and stack outputs for the audit trail.
+ * The offboarding program: for each entry of the offboarding file, the resources its plan calls
+ * for on this day (offboarding/plan.ts), named after the account (never its position), and stack
+ * outputs for the audit trail.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile } from "../offboarding/parse";
-import { UserRemoval } from "../resources/user-removal";
+import { DataTransfer, UserRemoval } from "../resources/user-removal";
+import { AccountSuspension } from "../resources/account-suspension";
+import { describePlan, planEntry } from "../offboarding/plan";
+import { today } from "../clock";
 import type { SettingsInput } from "../docspace/settings";
 import { isPreviewOnly, removalLimit } from "../resources/credentials";
 import { isDocSpaceError } from "../docspace/errors";
@@ -20,19 +24,27 @@ export interface OffboardingProgramOptions {
   baseDir?: string;
 }
 
+/** Per entry, for the audit trail: the furthest step's outcome (removal, else transfer, else the suspension's status). */
 export interface AccountOutcome {
+  action: string;
   status: pulumi.Output<string>;
-  taskId: pulumi.Output<string>;
-  startedAt: pulumi.Output<string>;
-  completedAt: pulumi.Output<string | undefined>;
-  mode: pulumi.Output<string>;
+  taskId?: pulumi.Output<string>;
+  startedAt?: pulumi.Output<string>;
+  completedAt?: pulumi.Output<string | undefined>;
+  mode?: pulumi.Output<string>;
+  /** For a dated removal: the date, and whether this run removes it. */
+  removeAfter?: string;
+  removalDue?: boolean;
+  /** For a disabled account: whether this stack disabled it (only then does taking the entry out re-enable it). */
+  disabledByStack?: pulumi.Output<boolean>;
 }
 
 export interface OffboardingOutputs {
   offboardingFile: string;
   accounts: Record<string, AccountOutcome>;
   totals: pulumi.Output<Record<string, number>>;
-  removals: UserRemoval[];
+  /** Every resource declared, in file order (for each entry: suspension, transfer, removal). */
+  removals: pulumi.Resource[];
 }
 
 export { logicalName };
@@ -73,6 +85,8 @@ interface Loaded {
   parsed: OffboardingFile;
   limit: number;
   config: pulumi.Config;
+  /** Today (UTC) for removeAfter: docspace:today / DOCSPACE_TODAY, else the date. */
+  day: string;
 }
 
 function loadWithLimit(options: OffboardingProgramOptions): Loaded {
@@ -80,14 +94,14 @@ function loadWithLimit(options: OffboardingProgramOptions): Loaded {
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
   const path = isAbsolute(file) ? file : join(options.baseDir ?? projectRoot(), file);
   const parsed = load(path);
-  let limit: number;
   try {
-    limit = removalLimit(config.get("maxRemovalsPerRun"), process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
+    const limit = removalLimit(config.get("maxRemovalsPerRun"), process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
+    const day = today(config.get("today"), process.env.DOCSPACE_TODAY);
+    return { file, parsed, limit, config, day };
   } catch (e) {
     if (isDocSpaceError(e)) throw new pulumi.RunError(e.message);
     throw e;
   }
-  return { file, parsed, limit, config };
 }
 
 /** Declares the resources of a file, without looking at the portal first (the resources' checks still do). */
@@ -104,7 +118,7 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
   const loaded = loadWithLimit(options);
   const settings = await portalSettings(loaded.config);
   if (settings) {
-    const found = await preflightFile(loaded.parsed, settings, loaded.limit, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY));
+    const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY));
     if (found.problems.length > 0) {
       const unique = [...new Set(found.problems)];
       const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
@@ -129,37 +143,62 @@ async function portalSettings(config: pulumi.Config): Promise<SettingsInput | un
   return limits;
 }
 
-function declare({ file, parsed, limit }: Loaded): OffboardingOutputs {
-  if (parsed.removals.length > limit) {
+function declare({ file, parsed, limit, day }: Loaded): OffboardingOutputs {
+  const plans = parsed.removals.map((r) => planEntry(r, day));
+  const removing = plans.filter((p) => p.remove).length;
+  if (removing > limit) {
     // The provider's check refuses the removal that would exceed the limit; say the numbers up front.
     void pulumi.log.warn(
-      `${file} lists ${parsed.removals.length} accounts and docspace:maxRemovalsPerRun is ${limit}: this run fails if more than ${limit} of them are new to the stack. ` +
-        `To allow it: pulumi config set docspace:maxRemovalsPerRun ${parsed.removals.length}`,
+      `${file} has ${removing} removals due and docspace:maxRemovalsPerRun is ${limit}: this run fails if more than ${limit} of them are new to the stack. ` +
+        `To allow it: pulumi config set docspace:maxRemovalsPerRun ${removing}`,
     );
   }
 
-  const removals = parsed.removals.map(
-    (r) =>
-      new UserRemoval(logicalName(r), {
-        email: r.email,
-        userId: r.id,
-        transferTo: r.transferTo,
-        allowAdmin: r.allowAdmin || undefined,
-        alreadyRemoved: r.alreadyRemoved || undefined,
-        reason: r.reason,
-        timeoutSeconds: r.timeoutSeconds,
-      }),
-  );
-
+  const resources: pulumi.Resource[] = [];
   const accounts: Record<string, AccountOutcome> = {};
+  const statuses: Array<pulumi.Output<string>> = [];
   parsed.removals.forEach((r, i) => {
-    const res = removals[i]!;
-    accounts[logicalName(r)] = { status: res.status, taskId: res.taskId, startedAt: res.startedAt, completedAt: res.completedAt, mode: res.mode };
+    const plan = plans[i]!;
+    const name = logicalName(r);
+    const account = { email: r.email, userId: r.id };
+    const common = { ...account, allowAdmin: r.allowAdmin || undefined, reason: r.reason };
+    // Each later step waits for the earlier ones, so the suspension records who disabled the account.
+    const before: pulumi.Resource[] = [];
+    let suspension: AccountSuspension | undefined;
+    if (plan.suspend) {
+      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined });
+      before.push(suspension);
+    }
+    let transfer: DataTransfer | undefined;
+    if (plan.transfer) {
+      transfer = new DataTransfer(name, { ...common, transferTo: r.transferTo!, timeoutSeconds: r.timeoutSeconds }, { dependsOn: [...before] });
+      before.push(transfer);
+    }
+    let removal: UserRemoval | undefined;
+    if (plan.remove) {
+      removal = new UserRemoval(
+        name,
+        { ...common, transferTo: r.transferTo, alreadyRemoved: r.alreadyRemoved || undefined, timeoutSeconds: r.timeoutSeconds, removeAfter: r.removeAfter },
+        before.length > 0 ? { dependsOn: [...before] } : undefined,
+      );
+    }
+    resources.push(...before, ...(removal ? [removal] : []));
+    if (plan.suspend || plan.due) void pulumi.log.info(`${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${describePlan(plan)}`);
+    const task = removal ?? transfer;
+    const status = task ? task.status : suspension!.status;
+    statuses.push(status);
+    accounts[name] = {
+      action: r.action,
+      status,
+      ...(task ? { taskId: task.taskId, startedAt: task.startedAt, completedAt: task.completedAt, mode: task.mode } : {}),
+      ...(plan.due ? { removeAfter: plan.due.date, removalDue: plan.remove } : {}),
+      ...(suspension ? { disabledByStack: suspension.disabledByStack } : {}),
+    };
   });
-  const totals = pulumi.all(removals.map((r) => r.status)).apply((statuses) => {
-    const out: Record<string, number> = { total: statuses.length };
-    for (const s of statuses) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;
+  const totals = pulumi.all(statuses).apply((all) => {
+    const out: Record<string, number> = { total: all.length };
+    for (const s of all) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;
     return out;
   });
-  return { offboardingFile: file, accounts, totals, removals };
+  return { offboardingFile: file, accounts, totals, removals: resources };
 }

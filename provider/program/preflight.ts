@@ -13,6 +13,7 @@ import type { SettingsInput } from "../docspace/settings";
 import { assess, type RemovalAsk, type Verdict } from "../resources/evidence";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
+import { planEntry } from "../offboarding/plan";
 
 export interface PreflightResult {
   /** Problems that refuse the run, one line each, with the file and line. */
@@ -23,15 +24,24 @@ export interface PreflightResult {
   newStarts: number;
 }
 
-export async function preflightFile(file: OffboardingFile, settings: SettingsInput, limit: number, previewOnly = false): Promise<PreflightResult> {
+export async function preflightFile(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly = false): Promise<PreflightResult> {
   try {
-    return await look(file, settings, limit, previewOnly);
+    return await look(file, settings, limit, day, previewOnly);
   } finally {
     await closeConnections();
   }
 }
 
-async function look(file: OffboardingFile, settings: SettingsInput, limit: number, previewOnly: boolean): Promise<PreflightResult> {
+/** The gate's question for an entry on this day: its furthest step (remove, else transfer, else disable). */
+function askFor(r: Removal, day: string): RemovalAsk {
+  const plan = planEntry(r, day);
+  const account = r.id !== undefined ? { userId: r.id } : { email: r.email! };
+  if (plan.remove) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, removeAfter: r.removeAfter, today: day };
+  if (plan.transfer) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, keepProfile: true };
+  return { account, allowAdmin: r.allowAdmin, purpose: "disable" };
+}
+
+async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean): Promise<PreflightResult> {
   const client = new DocSpaceClient(settings);
   const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
@@ -39,7 +49,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
   const verdicts = await Promise.all(
     file.removals.map(async (r): Promise<[Removal, Verdict | Error]> => {
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
-      const ask: RemovalAsk = { account: r.id !== undefined ? { userId: r.id } : { email: r.email! }, transferTo: r.transferTo, allowAdmin: r.allowAdmin };
+      const ask = askFor(r, day);
       try {
         return [r, await assess(client, ask, { preview: true, previewOnly })];
       } catch (e) {
@@ -63,7 +73,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (first !== undefined) result.problems.push(`${where(r)}: the same DocSpace account as ${first}; list each account once.`);
       targets.set(id, logicalName(r));
       if (v.plan.successor) successors.set(v.plan.successor.id.toLowerCase(), r);
-      if (v.kind === "start") result.newStarts++;
+      if (v.kind === "start" && v.plan.mode !== "keep" && planEntry(r, day).remove) result.newStarts++;
     }
   }
   for (const [id, r] of successors) {

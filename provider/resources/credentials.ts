@@ -6,6 +6,7 @@
 import { DocSpaceClient } from "../docspace/client";
 import { DocSpaceError } from "../docspace/errors";
 import type { SettingsInput } from "../docspace/settings";
+import { today } from "../clock";
 
 interface ConfigSource {
   get(key: string): unknown;
@@ -27,6 +28,7 @@ const SETTINGS: Array<[keyof SettingsInput, string, string]> = [
 let configured: Record<string, string> = {};
 let removalsPerRun: string | undefined;
 let previewOnlySetting: string | undefined;
+let todaySetting: string | undefined;
 const clients = new Map<string, DocSpaceClient>();
 
 /** Called from the providers' `configure` with the stack's config. */
@@ -41,6 +43,13 @@ export function configureFromStack(config: ConfigSource): void {
   removalsPerRun = limit === undefined || limit === null || limit === "" ? undefined : String(limit);
   const only = config.get("docspace:previewOnly");
   previewOnlySetting = only === undefined || only === null || only === "" ? undefined : String(only);
+  const day = config.get("docspace:today");
+  todaySetting = day === undefined || day === null || day === "" ? undefined : String(day);
+}
+
+/** Today for removal schedules: docspace:today, else DOCSPACE_TODAY, else the UTC date. */
+export function scheduleDay(): string {
+  return today(todaySetting, process.env.DOCSPACE_TODAY);
 }
 
 export const DEFAULT_MAX_REMOVALS_PER_RUN = 20;
@@ -80,6 +89,7 @@ export function resetConfiguration(): void {
   configured = {};
   removalsPerRun = undefined;
   previewOnlySetting = undefined;
+  todaySetting = undefined;
   clients.clear();
 }
 

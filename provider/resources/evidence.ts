@@ -13,8 +13,15 @@ import { DocSpaceError } from "../docspace/errors";
 import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
 import { describeAccount, keyAccount, keyScopes, lookUp, type AccountRef } from "./accounts";
 import { accountProperty } from "./user-removal-model";
+import { isDue, today as clockToday } from "../clock";
 
-export type Mode = "remove" | "transfer";
+const todayUtc = (): string => clockToday(undefined, undefined);
+
+/** remove: remove/start; transfer: reassign/start deleting the profile; keep: reassign/start keeping it. */
+export type Mode = "remove" | "transfer" | "keep";
+
+/** What the step will do: start a task of the entry's mode, or only disable the account. */
+export type Purpose = "task" | "disable";
 
 export interface Failure {
   property: string;
@@ -27,6 +34,14 @@ export interface RemovalAsk {
   /** Email or id of the successor, lower-cased. */
   transferTo?: string;
   allowAdmin: boolean;
+  /** Transfer the data and keep the profile (DataTransfer), rather than remove it. */
+  keepProfile?: boolean;
+  /** Only disable the account (AccountSuspension): no successor, no task. */
+  purpose?: Purpose;
+  /** YYYY-MM-DD: no removal before this day. */
+  removeAfter?: string;
+  /** Today (YYYY-MM-DD, UTC), read by the caller from the one clock (clock.ts). */
+  today?: string;
 }
 
 /** What the stack already recorded for this entry (from an earlier, unfinished run). */
@@ -76,6 +91,10 @@ const refuse = (property: string, reason: string): Verdict => ({ kind: "refuse",
 /** Decides whether (and how) a removal may go ahead, from facts read now. */
 export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: AssessContext = {}): Promise<Verdict> {
   const prop = accountProperty(ask.account);
+  // Nobody is removed before their date, whatever the program declared.
+  if (ask.purpose !== "disable" && !ask.keepProfile && ask.removeAfter !== undefined && !isDue(ask.removeAfter, ask.today ?? todayUtc())) {
+    return refuse("removeAfter", `${named(ask.account)} is not due for removal until ${ask.removeAfter} (today is ${ask.today ?? todayUtc()}, UTC); nothing is removed before that day.`);
+  }
   if (ctx.stored) {
     const other = portalMismatch(client, ctx.stored.portal);
     if (other) return refuse(prop, other);
@@ -113,9 +132,11 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   if (target.isLDAP && !isDisabled(target)) {
     return refuse(prop, `${who} is an LDAP account and still active; DocSpace does not let the API disable LDAP accounts. Disable it in DocSpace or in the directory first, then run again.`);
   }
+  const mode: Mode = ask.keepProfile ? "keep" : ask.transferTo !== undefined ? "transfer" : "remove";
+  // Disabling touches no data and no task: the rules above are all it needs.
+  if (ask.purpose === "disable") return { kind: "start", plan: { mode, target, caller } };
 
   // The successor.
-  const mode: Mode = ask.transferTo !== undefined ? "transfer" : "remove";
   let successor: Employee | undefined;
   if (ask.transferTo !== undefined) {
     const s = await successorFacts(client, ask.transferTo, target, ctx);
@@ -131,7 +152,7 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   const [removeTask, reassignTask] = readTasks ? await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]) : [undefined, undefined];
   const plan: Plan = { mode, target, successor, caller };
   const verdict = decideOnTasks(plan, ask, ctx, removeTask, reassignTask);
-  if (verdict.kind !== "finished") return verdict;
+  if (verdict.kind !== "finished" || plan.mode === "keep") return verdict;
   // The removal finished between reading the account and reading its task: the profile decides.
   const gone = await proveGone(client, target.id);
   if (gone.gone) return { ...verdict, proof: gone.proof };
@@ -155,18 +176,22 @@ function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTa
   if (reassignTask && unfinished(reassignTask)) {
     const stored = ctx.stored;
     const ours =
-      plan.mode === "transfer" &&
-      ((stored !== undefined && stored.mode === "transfer" && stored.transferToId !== undefined && sameId(stored.transferToId, plan.successor!.id)) ||
+      plan.mode !== "remove" &&
+      ((stored !== undefined && stored.mode === plan.mode && stored.transferToId !== undefined && sameId(stored.transferToId, plan.successor!.id)) ||
         (stored === undefined && ctx.previousTransferTo !== undefined && ctx.previousTransferTo === ask.transferTo));
     if (ours) return { kind: "adopt", plan, task: reassignTask, taskKind: "transfer" };
     const changed =
-      (stored?.mode === "transfer" && stored.transferToId !== undefined) || (ctx.previousTransferTo !== undefined && ctx.previousTransferTo !== null)
+      (stored !== undefined && stored.mode !== "remove" && stored.transferToId !== undefined) || (ctx.previousTransferTo !== undefined && ctx.previousTransferTo !== null)
         ? ` This entry's transfer is still running and a running transfer cannot be redirected or turned into a removal: put transferTo back as it was until it has finished.`
         : ` It was not started by this entry, and DocSpace does not say to whom it moves the data or whether it keeps the profile, so it is not adopted.`;
     return refuse(
       plan.mode === "transfer" ? "transferTo" : prop,
       `A transfer (reassign/start, ${reassignTask.percentage}%) is already running for ${who}.${changed} Nothing more is started; run again once it has finished, or stop it in DocSpace.`,
     );
+  }
+  if (plan.mode === "keep" && reassignTask?.status === TaskStatus.Completed && ctx.stored?.mode === "keep") {
+    // This record's own transfer finished: DocSpace's task report is the proof (the profile stays).
+    return { kind: "finished", plan, task: reassignTask, proof: transferProof(reassignTask) };
   }
   if (removeTask?.status === TaskStatus.Completed) {
     if (plan.mode === "remove") return { kind: "finished", plan, task: removeTask, proof: "" };
@@ -264,6 +289,11 @@ export async function confirmAlreadyGone(client: DocSpaceClient, ref: AccountRef
   }
   if (!look.envelope) return { gone: false, reason: `${client.origin} answered 404 for ${ref.email} without DocSpace's error envelope (${look.message.slice(0, 120)}); that proves nothing. Check docspace:url.` };
   return { gone: true, proof: `GET people/email?email=${ref.email} at ${client.origin}: 404 "${look.message.slice(0, 80)}"; no account with that address in people/filter` };
+}
+
+/** A transfer that keeps the profile is done by DocSpace's own task report: Completed, 100%. */
+export function transferProof(task: TaskProgress): string {
+  return `GET people/reassign/progress: task ${task.id.slice(0, 120)} status 2 (Completed), ${task.percentage}%`;
 }
 
 function goneProof(client: DocSpaceClient, userId: string, message: string): string {

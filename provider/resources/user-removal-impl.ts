@@ -9,12 +9,13 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
-import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly } from "./credentials";
-import { assess, confirmAlreadyGone, portalMismatch, proveGone, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
-import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
+import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, scheduleDay } from "./credentials";
+import { claim, claimedBy, countNewRemoval, markOffboarded, nameSuccessor, resetRun, successorNamedBy, type StepKind } from "./run-registry";
+import { assess, confirmAlreadyGone, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
+import { adoptAndFollow, completed, initialState, keptTransferSettled, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
-import { TaskStatus } from "../docspace/schemas";
+import { TaskStatus, type EmployeeType } from "../docspace/schemas";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configureFromStack(req.config);
@@ -25,6 +26,9 @@ function askOf(inputs: UserRemovalInputs): RemovalAsk {
     account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! },
     transferTo: inputs.transferTo,
     allowAdmin: inputs.allowAdmin ?? false,
+    keepProfile: inputs.keepProfile,
+    removeAfter: inputs.removeAfter,
+    today: scheduleDay(),
   };
 }
 
@@ -34,22 +38,17 @@ const ABSENT_ADVICE =
 
 // ---- what this run (one provider host: one `pulumi preview` or `up`) has seen ----------------
 
-/** Accounts that would newly start in this run, for the mass-removal guard. */
-const newThisRun = new Set<string>();
-/** Which entry named each account (target id → entry), to catch one account listed twice. */
-const targets = new Map<string, string>();
-/** Successors named in this run (id → entry), to catch a successor who is also being removed. */
-const successors = new Map<string, string>();
-
 /** For tests and harnesses: start a new run. */
 export function resetRunGuard(): void {
-  newThisRun.clear();
-  targets.clear();
-  successors.clear();
+  resetRun();
 }
 
 function label(inputs: UserRemovalInputs): string {
   return inputs.email ?? inputs.userId ?? "";
+}
+
+function stepKind(inputs: UserRemovalInputs): StepKind {
+  return inputs.keepProfile ? "keep" : "remove";
 }
 
 /** Cross-entry rules of this run, given the gate's verdict for one entry. */
@@ -58,31 +57,43 @@ function runRules(inputs: UserRemovalInputs, verdict: Verdict, isNew: boolean): 
   const prop = accountProperty(inputs);
   const me = label(inputs);
   const id = verdict.plan.target.id.toLowerCase();
-  const first = targets.get(id);
-  if (first !== undefined && first !== me) return [{ property: prop, reason: `${me} is the same DocSpace account as ${first}, which is also listed; list each account once.` }];
-  const asSuccessor = successors.get(id);
+  const first = claim(stepKind(inputs), id, me);
+  if (first !== undefined) return [{ property: prop, reason: `${me} is the same DocSpace account as ${first}, which is also listed; list each account once.` }];
+  const asSuccessor = successorNamedBy(id);
   if (asSuccessor !== undefined && asSuccessor !== me) {
-    return [{ property: prop, reason: `${me} is listed for removal, but ${asSuccessor} names them as its successor (transferTo); the data would be removed with them. Name another successor there.` }];
+    return [{ property: prop, reason: `${me} is listed for offboarding, but ${asSuccessor} names them as its successor (transferTo); the data would be moved to an account that is being offboarded. Name another successor there.` }];
   }
-  targets.set(id, me);
-  if (verdict.plan.successor) successors.set(verdict.plan.successor.id.toLowerCase(), me);
-  if (isNew && verdict.kind === "start") {
-    const guard = countNewRemoval(inputs, id);
+  markOffboarded(id, verdict.plan.target.email);
+  if (verdict.plan.successor) nameSuccessor(verdict.plan.successor.id, me);
+  if (isNew && verdict.kind === "start" && !inputs.keepProfile) {
+    const guard = guardNewRemoval(inputs, id);
     if (guard) return [guard];
   }
   return [];
 }
 
 /** The guard against a mass removal from a typo or a bad merge: counts only removals that would newly start. */
-function countNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFailure | undefined {
+function guardNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFailure | undefined {
   const limit = maxRemovalsPerRun();
-  newThisRun.add(id);
-  if (newThisRun.size <= limit) return undefined;
+  const count = countNewRemoval(id);
+  if (count <= limit) return undefined;
   return {
     property: accountProperty(inputs),
     reason:
-      `Refusing to start more than ${limit} removals in one run (docspace:maxRemovalsPerRun): ${label(inputs)} would be number ${newThisRun.size}. Nothing has been removed by this check. ` +
-      `If so many removals are intended, raise the limit with \`pulumi config set docspace:maxRemovalsPerRun ${Math.max(newThisRun.size, limit * 2)}\` (or DOCSPACE_MAX_REMOVALS_PER_RUN), or apply the file in smaller steps.`,
+      `Refusing to start more than ${limit} removals in one run (docspace:maxRemovalsPerRun): ${label(inputs)} would be number ${count}. Nothing has been removed by this check. ` +
+      `If so many removals are intended, raise the limit with \`pulumi config set docspace:maxRemovalsPerRun ${Math.max(count, limit * 2)}\` (or DOCSPACE_MAX_REMOVALS_PER_RUN), or apply the file in smaller steps.`,
+  };
+}
+
+/** Another entry of this run that offboards the account (as a successor it would be a problem). */
+function listedElsewhere(inputs: UserRemovalInputs): (id: string) => string | undefined {
+  const me = label(inputs);
+  return (id) => {
+    for (const kind of ["remove", "keep", "disable"] as const) {
+      const by = claimedBy(kind, id);
+      if (by !== undefined && by !== me) return by;
+    }
+    return undefined;
   };
 }
 
@@ -98,6 +109,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const parsed = userRemovalInputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   const inputs = withoutUndefined(parsed.data);
+  markOffboarded(inputs.email, inputs.userId);
   const previous = previousInputs(olds);
   const sameAccount = previous !== undefined && isSameAccount(previous, inputs);
   const failures: dynamic.CheckFailure[] = [];
@@ -114,7 +126,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     const ctx: AssessContext = {
       preview: true,
       previewOnly: previewOnly(),
-      listedForRemoval: (id) => targets.get(id),
+      listedForRemoval: listedElsewhere(inputs),
       previousTransferTo: sameAccount ? (previous.transferTo ?? null) : undefined,
     };
     const verdict = await assess(portalClient(), askOf(inputs), ctx);
@@ -169,7 +181,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
   const client = portalClient();
   if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
   const state = await withDeadline(stepDeadline(inputs), async () => {
-    const verdict = await assess(client, askOf(inputs), { listedForRemoval: (id) => (targets.get(id) === label(inputs) ? undefined : targets.get(id)) });
+    const verdict = await assess(client, askOf(inputs), { listedForRemoval: listedElsewhere(inputs) });
     return carryOut(client, inputs, verdict, props, undefined);
   });
   return { id: state.userId, outs: withoutUndefined(state) };
@@ -177,7 +189,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
 
 function refuseIfPreviewOnly(inputs: UserRemovalInputs): void {
   if (!previewOnly()) return;
-  throw new DocSpaceError("configuration", `Refusing to remove ${label(inputs)}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). Nothing was started. Apply from the job that holds the write key.`, { notSent: true });
+  throw new DocSpaceError("configuration", `Refusing to ${inputs.keepProfile ? "transfer the data of" : "remove"} ${label(inputs)}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). Nothing was started. Apply from the job that holds the write key.`, { notSent: true });
 }
 
 /** An entry marked alreadyRemoved: recorded as Completed with DocSpace's word that the account is gone; nothing is started. */
@@ -227,7 +239,7 @@ async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdi
   const name = label(inputs);
   switch (verdict.kind) {
     case "refuse":
-      throw new DocSpaceError("precondition", `Refusing to remove ${name}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
+      throw new DocSpaceError("precondition", `Refusing to ${inputs.keepProfile ? "transfer the data of" : "remove"} ${name}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
     case "absent":
       throw new DocSpaceError("not-found", `Refusing to remove ${name}: ${verdict.reason} Nothing was started. ${ABSENT_ADVICE}`, { notSent: true });
     case "gone":
@@ -274,7 +286,14 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
   if (other) throw new DocSpaceError("configuration", other);
   const task = await progressOf(client, workMode(state), state.userId);
   let next: UserRemovalState = task ? withProgress(state, task) : state;
-  if (!task || task.status === TaskStatus.Completed) {
+  if (state.mode === "keep") {
+    if (task?.status === TaskStatus.Completed) next = completed(next, transferProof(task));
+    else if (!task) {
+      const settled = await keptTransferSettled(client, state.userId, accountTypeOf(state));
+      if (settled) next = completed(next, settled);
+      else if (state.status === "Running") next = { ...state, status: "Failed", error: "DocSpace no longer reports the transfer, and the account still owns data to transfer." };
+    }
+  } else if (!task || task.status === TaskStatus.Completed) {
     const gone = await proveGone(client, state.userId, state.portal);
     if (gone.gone) next = completed(next, gone.proof);
     else if (!task && state.status === "Running") next = { ...state, status: "Failed", error: "DocSpace no longer reports the task and the account still exists." };
@@ -316,7 +335,13 @@ export async function remove(_id: string, props: Props): Promise<void> {
 
 /** The kind of task an unfinished record follows ("recorded" records are always Completed). */
 function workMode(state: UserRemovalState): Mode {
-  return state.mode === "transfer" ? "transfer" : "remove";
+  return state.mode === "recorded" ? "remove" : state.mode;
+}
+
+/** The recorded account type, as reassign/necessary wants it (User when not recorded). */
+function accountTypeOf(state: UserRemovalState): EmployeeType {
+  const known: EmployeeType[] = ["DocSpaceAdmin", "RoomAdmin", "User", "Guest"];
+  return known.find((t) => t === state.accountType) ?? "User";
 }
 
 function parseInputs(props: Props): UserRemovalInputs {

@@ -2,7 +2,7 @@
  * UserRemoval's inputs and stored state (outputs), as zod schemas; the types come from them.
  */
 import { z } from "zod";
-import { DEFAULT_TIMEOUT_SECONDS, entryRules, namesOneAccount } from "../entry-rules";
+import { DEFAULT_TIMEOUT_SECONDS, entryCombinationProblems, entryRules, namesOneAccount } from "../entry-rules";
 import { withoutProvider } from "./props";
 
 export { DEFAULT_TIMEOUT_SECONDS };
@@ -16,10 +16,17 @@ export const userRemovalInputsSchema = z
     alreadyRemoved: entryRules.alreadyRemoved.optional(),
     reason: entryRules.reason.optional(),
     timeoutSeconds: entryRules.timeoutSeconds.optional(),
+    /** Set by DataTransfer: reassign/start keeping the profile. */
+    keepProfile: entryRules.keepProfile.optional(),
+    removeAfter: entryRules.removeAfter.optional(),
   })
   .superRefine((v, ctx) => {
     if (namesOneAccount(v.email, v.userId)) {
       ctx.addIssue({ code: "custom", path: [v.email === undefined ? "email" : "userId"], message: "give exactly one of email or userId to name the account" });
+    }
+    const action = v.keepProfile ? "transfer" : "remove";
+    for (const p of entryCombinationProblems({ action, keepProfile: v.keepProfile ? true : undefined, removeAfter: v.keepProfile ? undefined : v.removeAfter, alreadyRemoved: v.alreadyRemoved, ownTransferTo: v.transferTo, transferTo: v.transferTo })) {
+      ctx.addIssue({ code: "custom", path: [p.field === "action" ? "transferTo" : p.field], message: p.message });
     }
   });
 export type UserRemovalInputs = z.infer<typeof userRemovalInputsSchema>;
@@ -38,8 +45,11 @@ export const userRemovalStateSchema = z.object({
   email: z.string(),
   displayName: z.string(),
   accountType: z.string(),
-  /** recorded: an account found already gone and recorded on request (alreadyRemoved), nothing started. */
-  mode: z.enum(["remove", "transfer", "recorded"]),
+  /**
+   * remove / transfer: the profile is removed; keep: a DataTransfer that keeps it; recorded: an
+   * account found already gone and recorded on request (alreadyRemoved), nothing started.
+   */
+  mode: z.enum(["remove", "transfer", "keep", "recorded"]),
   transferTo: z.string().optional(),
   transferToId: z.string().optional(),
   taskId: z.string(),
@@ -52,7 +62,7 @@ export const userRemovalStateSchema = z.object({
   allowAdmin: z.boolean(),
   timeoutSeconds: z.number(),
   portal: z.string(),
-  /** For Completed: DocSpace's own answer that the profile no longer exists. */
+  /** For Completed: DocSpace's own answer that the profile no longer exists (for keep: that the transfer finished). */
   evidence: z.string().optional(),
 });
 export type UserRemovalState = z.infer<typeof userRemovalStateSchema>;

@@ -10,7 +10,7 @@ import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docs
 import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable } from "./accounts";
-import { proveGone, type Mode, type Plan } from "./evidence";
+import { proveGone, transferProof, type Mode, type Plan } from "./evidence";
 import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
@@ -27,7 +27,21 @@ export class RemovalIncomplete extends Error {
 const nowIso = (): string => new Date().toISOString();
 
 export function progressOf(client: DocSpaceClient, mode: Mode, userId: string): Promise<TaskProgress | undefined> {
-  return mode === "transfer" ? client.reassignProgress(userId) : client.removeProgress(userId);
+  return mode === "remove" ? client.removeProgress(userId) : client.reassignProgress(userId);
+}
+
+/** What the task does, for messages. */
+function doing(mode: Mode): string {
+  return mode === "keep" ? "transfer of the data" : "removal";
+}
+
+/**
+ * A transfer that keeps the profile, whose task DocSpace no longer lists: done when DocSpace says
+ * nothing is left to transfer (reassign/necessary false), still there otherwise.
+ */
+export async function keptTransferSettled(client: DocSpaceClient, userId: string, type: ReturnType<typeof employeeType>): Promise<string | undefined> {
+  const necessary = await client.reassignNecessary(userId, type);
+  return necessary ? undefined : `GET people/reassign/necessary?userId=${userId} at ${client.origin}: false (the account owns nothing left to transfer)`;
 }
 
 function statusOf(p: TaskProgress): RemovalStatus {
@@ -92,10 +106,10 @@ export async function startAndFollow(client: DocSpaceClient, plan: Plan, state: 
   let task: TaskProgress;
   const startedAt = Date.now();
   try {
-    task = plan.mode === "transfer" ? await client.startReassign(plan.target.id, plan.successor!.id, true) : await client.startRemove(plan.target.id);
+    task = plan.mode === "remove" ? await client.startRemove(plan.target.id) : await client.startReassign(plan.target.id, plan.successor!.id, plan.mode === "transfer");
   } catch (e) {
     if (refusedBeforeActing(e)) {
-      if (e instanceof Error) e.message += ` (${who} was disabled first and stays disabled; nothing was removed.)`;
+      if (e instanceof Error) e.message += ` (${who} was disabled first and stays disabled; nothing was ${plan.mode === "keep" ? "transferred" : "removed"}.)`;
       throw e;
     }
     return settleLostStart(client, plan, state, e, opts);
@@ -121,8 +135,10 @@ async function settleLostStart(client: DocSpaceClient, plan: Plan, state: UserRe
     try {
       const seen = await progressOf(client, plan.mode, plan.target.id);
       if (seen) return follow(client, plan, withProgress({ ...state, startedAt: nowIso() }, seen), opts);
-      const gone = await proveGone(client, plan.target.id);
-      if (gone.gone) return completed(state, gone.proof);
+      if (plan.mode !== "keep") {
+        const gone = await proveGone(client, plan.target.id);
+        if (gone.gone) return completed(state, gone.proof);
+      }
     } catch (e) {
       if (!isDocSpaceError(e)) throw e;
     }
@@ -130,7 +146,7 @@ async function settleLostStart(client: DocSpaceClient, plan: Plan, state: UserRe
     await sleep(1000);
   }
   throw new RemovalIncomplete(
-    `The answer to the start of the removal of ${who} was lost (${why}). DocSpace may have started it, so it is recorded as "Unconfirmed" and is not started again in this run. ` +
+    `The answer to the start of the ${doing(plan.mode)} of ${who} was lost (${why}). DocSpace may have started it, so it is recorded as "Unconfirmed" and is not started again in this run. ` +
       `Run \`pulumi up\` again: it reads DocSpace's progress first and follows the task if there is one.`,
     { ...state, status: "Unconfirmed", error: boundText(`start answer lost: ${why}`) },
   );
@@ -178,23 +194,29 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
     for (;;) {
       if (state.status === "Failed") {
         throw new RemovalIncomplete(
-          `DocSpace failed to ${plan.mode === "transfer" ? "transfer and remove" : "remove"} ${who}: ${state.error || "no reason given"}. The account is still there, disabled. Fix the cause in DocSpace and run \`pulumi up\` again to retry.`,
+          `DocSpace failed to ${plan.mode === "transfer" ? "transfer and remove" : plan.mode === "keep" ? "transfer the data of" : "remove"} ${who}: ${state.error || "no reason given"}. The account is still there, disabled. Fix the cause in DocSpace and run \`pulumi up\` again to retry.`,
           state,
         );
       }
       if (state.status === "Canceled") {
-        throw new RemovalIncomplete(`The removal of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
+        throw new RemovalIncomplete(`The ${doing(plan.mode)} of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
       }
       const left = timeLeft();
       if (left <= 0) throw stillRunning(who, state);
       await sleep(Math.min(wait, left));
       // When the task said it finished, or the estimate says it should have, ask for the proof first.
-      if (finished || Date.now() >= expectedDoneAt) {
+      if (plan.mode !== "keep" && (finished || Date.now() >= expectedDoneAt)) {
         const gone = await proveGone(client, plan.target.id, state.portal);
         if (gone.gone) return done(state, gone.proof);
         expectedDoneAt = Infinity;
       }
       const task = await progressOf(client, plan.mode, plan.target.id);
+      if (!task && plan.mode === "keep") {
+        const settled = await keptTransferSettled(client, plan.target.id, employeeType(plan.target));
+        if (settled) return done(state, settled);
+        state = { ...state, status: "Failed", error: "DocSpace no longer reports the transfer, and the account still owns data to transfer." };
+        continue;
+      }
       if (!task) {
         // No task: it finished and expired, or it vanished. The profile decides.
         const gone = await proveGone(client, plan.target.id, state.portal);
@@ -203,6 +225,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
         continue;
       }
       state = withProgress(state, task);
+      if (task.status === TaskStatus.Completed && plan.mode === "keep") return done(state, transferProof(task));
       if (task.status === TaskStatus.Completed) {
         if (finished) {
           // Finished twice over and the profile still exists: not a removal (a transfer that kept it?).
@@ -227,7 +250,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
     // The removal is under way in DocSpace: whatever failed here, the resource must be recorded so
     // the next run follows this task instead of starting from nothing.
     throw new RemovalIncomplete(
-      `The removal of ${who} was started in DocSpace, but following it failed: ${boundText((e as Error).message, 600)} Run \`pulumi up\` again to follow it; it will not be started twice.`,
+      `The ${doing(plan.mode)} of ${who} was started in DocSpace, but following it failed: ${boundText((e as Error).message, 600)} Run \`pulumi up\` again to follow it; it will not be started twice.`,
       state,
     );
   }
@@ -235,7 +258,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
 
 function stillRunning(who: string, state: UserRemovalState): RemovalIncomplete {
   return new RemovalIncomplete(
-    `The removal of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
+    `The ${doing(state.mode === "keep" ? "keep" : "remove")} of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
     state,
   );
 }

@@ -35,6 +35,10 @@ export interface UserRemovalArgs {
   reason?: pulumi.Input<string>;
   /** How long `pulumi up` follows the removal before leaving it to the next run. Default 600. */
   timeoutSeconds?: pulumi.Input<number>;
+  /** A date (YYYY-MM-DD, UTC): the removal is refused before it. */
+  removeAfter?: pulumi.Input<string>;
+  /** Keep the profile: a transfer only (use DataTransfer, which sets it). */
+  keepProfile?: pulumi.Input<boolean>;
 }
 
 /** Removes one DocSpace account and its data. Irreversible once created. */
@@ -43,7 +47,7 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   declare public readonly email: pulumi.Output<string>;
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly accountType: pulumi.Output<string>;
-  declare public readonly mode: pulumi.Output<"remove" | "transfer" | "recorded">;
+  declare public readonly mode: pulumi.Output<"remove" | "transfer" | "keep" | "recorded">;
   declare public readonly transferToId: pulumi.Output<string | undefined>;
   declare public readonly taskId: pulumi.Output<string>;
   /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
@@ -56,7 +60,7 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   /** For Completed: DocSpace's own answer that the profile no longer exists. */
   declare public readonly evidence: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions, type = "UserRemoval") {
     super(
       userRemovalProvider,
       name,
@@ -79,7 +83,23 @@ export class UserRemoval extends pulumi.dynamic.Resource {
       },
       opts,
       "docspace",
-      "UserRemoval",
+      type,
     );
+  }
+}
+
+export interface DataTransferArgs extends Omit<UserRemovalArgs, "alreadyRemoved" | "removeAfter" | "transferTo" | "keepProfile"> {
+  /** Email or id of the active room admin or DocSpace admin who receives the data. */
+  transferTo: pulumi.Input<string>;
+}
+
+/**
+ * Moves one account's rooms, shared files and folders to a successor and keeps the profile,
+ * disabled (reassign/start with deleteProfile false). The same provider as UserRemoval, asked to
+ * keep the profile: one gate, one way of following a task.
+ */
+export class DataTransfer extends UserRemoval {
+  constructor(name: string, args: DataTransferArgs, opts?: pulumi.CustomResourceOptions) {
+    super(name, { ...args, keepProfile: true }, opts, "DataTransfer");
   }
 }

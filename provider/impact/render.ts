@@ -1,0 +1,248 @@
+/**
+ * The impact of an offboarding step, for people: a text block per account (the program logs it),
+ * a markdown table for the pull request, and the same facts as plain data for a stack output.
+ */
+import { isUnknown, listTitles, type Fact, type Impact, type ImpactAction, type PersonRef } from "./impact";
+
+/** GitHub's limit on one comment. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** 1.2 GB, 512 KB, 0 B (binary multiples, as DocSpace shows storage). */
+export function humanBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "an unknown amount";
+  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${bytes} B`;
+  const text = value < 10 ? value.toFixed(1) : String(Math.round(value));
+  // 1023.6 KB rounds to "1024 KB": say "1.0 MB" instead.
+  if (text === "1024" && unit < units.length - 1) return `1.0 ${units[unit + 1]}`;
+  return `${text} ${units[unit]}`;
+}
+
+function unknownText(f: { unknown: string }): string {
+  return `unknown (${f.unknown})`;
+}
+
+function person(p: PersonRef): string {
+  return p.email && p.email !== p.name ? `${p.name} <${p.email}>` : p.name;
+}
+
+const ACTION_HEADLINE: Record<ImpactAction, (i: Impact) => string> = {
+  remove: (i) => `remove: rooms go to ${person(i.roomsGoTo)}, personal documents and the profile are deleted`,
+  transfer: (i) => `transfer to ${person(i.sharedItemsGoTo ?? i.roomsGoTo)}, then delete the profile`,
+  "transfer-keep-profile": (i) => `transfer to ${person(i.sharedItemsGoTo ?? i.roomsGoTo)}, keeping the disabled profile`,
+  disable: () => "disable only: signed out everywhere, data untouched",
+};
+
+const KIND_LABEL: Record<Impact["account"]["kind"], string> = { DocSpaceAdmin: "DocSpace admin", RoomAdmin: "room admin", User: "user", Guest: "guest" };
+
+function accountLine(i: Impact): string {
+  const a = i.account;
+  const kind = a.isOwner ? "portal owner" : KIND_LABEL[a.kind];
+  // The consequence of SSO or LDAP is a warning (impact.ts), for a profile that goes.
+  const signIn = a.signIn === "standard" ? "signs in with a DocSpace password" : `signs in through ${a.signIn}`;
+  const status =
+    a.status === "disabled"
+      ? `disabled${a.disabledSince ? ` since ${day(a.disabledSince)}` : ""}`
+      : a.status === "invited"
+        ? "invited, never accepted the invitation"
+        : `active${a.registeredAt ? ` (registered ${day(a.registeredAt)})` : ""}`;
+  return `${kind}, ${signIn}; ${status}`;
+}
+
+/** The date part of an ApiDateTime ("2026-01-02T10:11:12.0000000+03:00"). */
+function day(apiDate: string): string {
+  const m = /^\d{4}-\d\d-\d\d/.exec(apiDate);
+  return m ? m[0] : apiDate;
+}
+
+function roomsLine(i: Impact): string {
+  const r = i.rooms;
+  const after = i.action === "disable" ? "stay with the disabled account" : `owned afterwards by ${person(i.roomsGoTo)}`;
+  if (isUnknown(r)) return `${unknownText(r)}; any ${i.action === "disable" ? "stay with the disabled account" : `go to ${person(i.roomsGoTo)}`}`;
+  if (r.total === 0) return "none";
+  return `${r.total} (${listTitles(r.titles, r.total)}) → ${after}`;
+}
+
+function personalLine(i: Impact): string {
+  const b = i.personalData.bytes;
+  const size = isUnknown(b) ? `size ${unknownText(b)}` : humanBytes(b);
+  const to = person(i.sharedItemsGoTo ?? i.roomsGoTo);
+  switch (i.personalData.fate) {
+    case "deleted":
+      return `${size} → all deleted (My documents and its trash, including items they shared)`;
+    case "shared-moved-rest-deleted":
+      return `${size} → only the items they shared move to ${to}; everything else is deleted with the profile (a transfer does not save personal documents)`;
+    case "shared-moved-rest-kept":
+      return `${size} → the items they shared move to ${to}; the rest stays in the personal folder of the disabled profile`;
+    case "untouched":
+      return `${size} → untouched`;
+  }
+}
+
+function groupsLine(i: Impact): string {
+  const g = i.managedGroups;
+  if (isUnknown(g)) return unknownText(g);
+  if (g.length === 0) return "none";
+  const names = listTitles(g.map((x) => x.name), g.length);
+  return i.action === "remove" || i.action === "transfer" ? `${names} → left without a manager` : `${names} → still managed by this disabled account`;
+}
+
+function factText<T>(f: Fact<T>, known: (v: T) => string): string {
+  return isUnknown(f) ? unknownText(f) : known(f);
+}
+
+/** A handful of plain-text lines about one account, for a terminal and a pull-request comment. */
+export function renderImpactBlock(impact: Impact): string {
+  const lines = [
+    `${person({ name: impact.account.name, email: impact.account.email })}: ${ACTION_HEADLINE[impact.action](impact)}`,
+    `  Account: ${accountLine(impact)}`,
+    `  Rooms owned: ${roomsLine(impact)}`,
+    `  Personal documents: ${personalLine(impact)}`,
+  ];
+  if (impact.transferNeeded !== undefined) {
+    lines.push(`  Transfer needed: ${factText(impact.transferNeeded, (v) => (v ? "yes, DocSpace has rooms or shared items to move" : "no, DocSpace has nothing to move"))}`);
+  }
+  lines.push(`  Groups managed: ${groupsLine(impact)}`);
+  lines.push(`  Invitations they sent, never accepted: ${factText(impact.pendingInvitationsSent, String)}`);
+  for (const w of impact.warnings) lines.push(`  Warning: ${w}`);
+  return lines.join("\n");
+}
+
+// ---- ordering ----------------------------------------------------------------------------
+
+/** Bytes a step deletes (an upper bound for a transfer, which keeps the shared items); unknown counts as 0. */
+export function bytesDeleted(i: Impact): number {
+  const b = i.personalData.bytes;
+  if (isUnknown(b)) return 0;
+  return i.personalData.fate === "deleted" || i.personalData.fate === "shared-moved-rest-deleted" ? b : 0;
+}
+
+function roomsMoved(i: Impact): number {
+  return i.action === "disable" || isUnknown(i.rooms) ? 0 : i.rooms.total;
+}
+
+/** Larger first: bytes deleted, then rooms changing owner, then warnings. */
+export function compareImpactSize(a: Impact, b: Impact): number {
+  return bytesDeleted(b) - bytesDeleted(a) || roomsMoved(b) - roomsMoved(a) || b.warnings.length - a.warnings.length;
+}
+
+// ---- markdown ----------------------------------------------------------------------------
+
+const CELL_MAX = 600;
+
+/**
+ * Text for one table cell: no line breaks, `|` escaped, no HTML, no @mentions (a room title such as
+ * "@org/team" would notify people), bounded.
+ */
+export function escapeCell(text: string, max = CELL_MAX): string {
+  let t = text
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, " ")
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/(^|[^\w.+-])@(?=\w)/g, "$1@\u200b");
+  if (t.length > max) {
+    t = t.slice(0, max - 1);
+    // Never end a cell on a lone escape character.
+    if (/(^|[^\\])(\\\\)*\\$/.test(t)) t = t.slice(0, -1);
+    t += "…";
+  }
+  return t;
+}
+
+const ACTION_CELL: Record<ImpactAction, string> = { remove: "remove", transfer: "transfer", "transfer-keep-profile": "transfer, keep profile", disable: "disable" };
+
+function summaryRow(i: Impact): string {
+  const rooms = i.rooms;
+  const roomsCell = isUnknown(rooms)
+    ? `${unknownText(rooms)} → ${i.action === "disable" ? "unchanged" : i.roomsGoTo.name}`
+    : rooms.total === 0
+      ? "none"
+      : i.action === "disable"
+        ? `${rooms.total} (unchanged)`
+        : `${rooms.total} → ${i.roomsGoTo.name}`;
+  const b = i.personalData.bytes;
+  const size = isUnknown(b) ? unknownText(b) : humanBytes(b);
+  const deleted =
+    i.personalData.fate === "deleted" ? size : i.personalData.fate === "shared-moved-rest-deleted" ? `${size}, all but shared items` : "none";
+  const moved = i.sharedItemsGoTo ? `yes → ${i.sharedItemsGoTo.name}` : i.action === "remove" ? "none, deleted" : "none";
+  const account = i.account.email ? `${i.account.email} (${i.account.name})` : i.account.name;
+  const cells = [account, ACTION_CELL[i.action], roomsCell, deleted, moved, i.warnings.length === 0 ? "" : i.warnings.join(" ")];
+  return `| ${cells.map((c) => escapeCell(c)).join(" | ")} |`;
+}
+
+/**
+ * A markdown table of every account's impact, at most GITHUB_COMMENT_LIMIT characters. When all
+ * rows do not fit, the largest impacts come first and a last line counts the rest.
+ */
+export function renderImpactSummary(impacts: Impact[], opts: { title?: string } = {}): string {
+  const title = `### ${escapeCell(opts.title ?? "Offboarding impact", 200)}`;
+  const header = [
+    "| Account | Action | Rooms → new owner | Personal data deleted | Shared items moved | Warnings |",
+    "|---|---|---|---|---|---|",
+  ].join("\n");
+  if (impacts.length === 0) return `${title}\n\nNo account would be removed or transferred.\n`;
+  const head = `${title}\n\n${header}\n`;
+  const rows = impacts.map(summaryRow);
+  const all = head + rows.map((r) => `${r}\n`).join("");
+  if (all.length <= GITHUB_COMMENT_LIMIT) return all;
+
+  const order = impacts.map((impact, index) => ({ impact, index })).sort((a, b) => compareImpactSize(a.impact, b.impact) || a.index - b.index);
+  const footer = (n: number): string => `\n… and ${n} more account${n === 1 ? "" : "s"} with smaller impacts (not shown: the summary is limited to ${GITHUB_COMMENT_LIMIT} characters).\n`;
+  let out = head;
+  let shown = 0;
+  for (const { index } of order) {
+    const row = `${rows[index]}\n`;
+    // Room for this row and the longest footer that could follow it.
+    if (out.length + row.length + footer(impacts.length).length > GITHUB_COMMENT_LIMIT) break;
+    out += row;
+    shown++;
+  }
+  return out + footer(impacts.length - shown);
+}
+
+// ---- stack output ------------------------------------------------------------------------
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+function ref(p: PersonRef): Json {
+  return clean({ id: p.id, name: p.name, email: p.email });
+}
+
+function fact<T>(f: Fact<T>, known: (v: T) => Json): Json {
+  return isUnknown(f) ? { unknown: f.unknown } : known(f);
+}
+
+function clean(o: Record<string, Json | undefined>): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The same facts as JSON-safe data for a stack output (there is nothing secret in an impact). */
+export function impactAsOutput(i: Impact): { [key: string]: Json } {
+  const b = i.personalData.bytes;
+  return clean({
+    account: clean({ ...i.account }),
+    action: i.action,
+    rooms: fact(i.rooms, (r) => ({ total: r.total, titles: r.titles })),
+    roomsGoTo: ref(i.roomsGoTo),
+    personalData: clean({
+      bytes: fact(b, (v) => v),
+      human: isUnknown(b) ? undefined : humanBytes(b),
+      fate: i.personalData.fate,
+    }),
+    sharedItemsGoTo: i.sharedItemsGoTo ? ref(i.sharedItemsGoTo) : undefined,
+    transferNeeded: i.transferNeeded === undefined ? undefined : fact(i.transferNeeded, (v) => v),
+    managedGroups: fact(i.managedGroups, (g) => g.map((x) => ({ id: x.id, name: x.name }))),
+    pendingInvitationsSent: fact(i.pendingInvitationsSent, (n) => n),
+    warnings: [...i.warnings],
+  });
+}

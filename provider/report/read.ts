@@ -1,0 +1,95 @@
+/**
+ * What the report reads from the portal: the key's own account and, page by page with DocSpace's
+ * own filters, the disabled accounts and the invitations never accepted. GET requests only.
+ *
+ * How DocSpace marks these (checked against its server source, ONLYOFFICE/DocSpace-server):
+ * - Disabled: `status` 2 (EmployeeStatus.Terminated), with `terminated` (ApiDateTime) set when it
+ *   was disabled. `people/filter?employeeStatus=2` lists them, but only to a DocSpace admin or the
+ *   owner: for anyone else the server filters them all out and answers an empty list, so the key
+ *   is checked first (a non-admin's report would silently say "nothing to suggest").
+ * - Invitation pending: an invited person gets a profile at once (UserManagerWrapper
+ *   AddInvitedUserAsync) with `status` 1 (Active) and `activationStatus` 2 (Pending) until they
+ *   accept. `people/filter?employeeStatus=1&activationStatus=2` lists them (an exact match on
+ *   ActivationStatus in the user query).
+ * - "Invitation sent": DocSpace keeps no invitation date. The profile's creation date,
+ *   `registrationDate` (UserInfo.CreateDate, shown to DocSpace admins only), is the moment of the
+ *   first invitation; `workFrom` is set only when the person registers. A re-sent invitation does
+ *   not move it, so the age is counted from the first invitation.
+ */
+import type { DocSpaceClient, FilterQuery } from "../docspace/client";
+import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { EmployeeStatus, type Employee } from "../docspace/schemas";
+
+/** DocSpace's largest page (contract 7.15). */
+export const PAGE_SIZE = 100;
+/** EmployeeActivationStatus.Pending. */
+export const ACTIVATION_PENDING = 2;
+
+export type ReadPhase = "disabled" | "invited";
+
+export interface ReadProgress {
+  phase: ReadPhase;
+  read: number;
+  total: number;
+}
+
+export interface PortalAccounts {
+  self: Employee;
+  disabled: Employee[];
+  invited: Employee[];
+  /** Requests made (for the summary). */
+  requests: number;
+}
+
+export const QUERIES: Record<ReadPhase, Omit<FilterQuery, "startIndex" | "count">> = {
+  disabled: { employeeStatus: EmployeeStatus.Terminated },
+  invited: { employeeStatus: EmployeeStatus.Active, activationStatus: ACTIVATION_PENDING },
+};
+
+export async function readPortalAccounts(client: DocSpaceClient, onProgress: (p: ReadProgress) => void = () => {}): Promise<PortalAccounts> {
+  let requests = 0;
+  let self: Employee;
+  try {
+    requests++;
+    self = await client.self();
+  } catch (e) {
+    if (isDocSpaceError(e, "forbidden")) {
+      throw new DocSpaceError(
+        "forbidden",
+        "The API key may not read its own account (GET people/@self answered 403). The report needs it, to leave the key's own account out and to check that the key is the owner's or a DocSpace admin's. Give the key all permissions, or add accounts.self:read to it, and set it in DOCSPACE_API_KEY.",
+        { operation: e.operation, httpStatus: e.httpStatus },
+      );
+    }
+    throw e;
+  }
+  if (self.isOwner !== true && self.isAdmin !== true) {
+    throw new DocSpaceError(
+      "forbidden",
+      `The API key belongs to ${self.email ?? self.id}, who is not the portal owner or a DocSpace admin. DocSpace shows disabled accounts and invitation dates only to them, so this report would be empty. Create a key as the owner or a DocSpace admin (Developer Tools > API keys) and set it in DOCSPACE_API_KEY.`,
+    );
+  }
+
+  const readAll = async (phase: ReadPhase): Promise<Employee[]> => {
+    const out: Employee[] = [];
+    const seen = new Set<string>();
+    let total = 0;
+    // A portal that kept answering full pages would loop forever; DocSpace's total bounds it.
+    for (let start = 0, pages = 0; ; pages++) {
+      requests++;
+      const page = await client.filterUsers({ ...QUERIES[phase], count: PAGE_SIZE, startIndex: start });
+      total = page.total;
+      for (const u of page.users) {
+        if (seen.has(u.id.toLowerCase())) continue;
+        seen.add(u.id.toLowerCase());
+        out.push(u);
+      }
+      onProgress({ phase, read: out.length, total });
+      start += page.users.length;
+      if (page.users.length < PAGE_SIZE || start >= total || pages > total / PAGE_SIZE + 1) return out;
+    }
+  };
+
+  const disabled = await readAll("disabled");
+  const invited = await readAll("invited");
+  return { self, disabled, invited, requests };
+}

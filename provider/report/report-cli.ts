@@ -1,0 +1,287 @@
+/**
+ * `pulumi-docspace report`: reads the portal (never writes) and prints, as a YAML snippet for the
+ * offboarding file, the accounts that look like they should be in it, each with its reason.
+ * The portal and key come from the environment (DOCSPACE_URL, DOCSPACE_API_KEY) or --url; there
+ * is deliberately no option for the key: a key on a command line ends up in shell history and
+ * process lists.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { DocSpaceClient } from "../docspace/client";
+import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { parseApiKey, parsePortalUrl } from "../docspace/settings";
+import { closeConnections } from "../docspace/transport";
+import { OffboardingFileError, parseOffboardingBytes } from "../offboarding/parse";
+import { readPortalAccounts, type ReadProgress } from "./read";
+import { DEFAULT_DISABLED_DAYS, DEFAULT_INVITED_DAYS, parseDay, renderSnippet, suggestRemovals, type ListedAccounts } from "./suggest";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const DEFAULT_FILE = "offboarding.yaml";
+
+export const TOP_HELP = `Usage: pulumi-docspace <command> [options]
+
+Commands:
+  report     suggest accounts to add to the offboarding file (read-only)
+
+Run \`pulumi-docspace report --help\` for its options.
+`;
+
+export const REPORT_HELP = `Usage: pulumi-docspace report [options]
+
+Reads the DocSpace portal (read-only: it never changes anything) and prints, as a YAML
+snippet to paste into the offboarding file, the accounts that look like they should be in it:
+  - accounts disabled more than --disabled-days ago and not listed in the file;
+  - invitations sent more than --invited-days ago and never accepted, not listed in the file.
+Each line has a comment saying why. The portal owner and the key's own account are never suggested.
+
+Options:
+  --file <path>           the offboarding file whose entries are already listed
+                          (default: ${DEFAULT_FILE} in the current directory, if there is one)
+  --disabled-days <n>     suggest accounts disabled more than n days ago (default ${DEFAULT_DISABLED_DAYS})
+  --invited-days <n>      suggest invitations older than n days, never accepted (default ${DEFAULT_INVITED_DAYS})
+  --url <url>             the portal, https://... (default: DOCSPACE_URL)
+  --today <YYYY-MM-DD>    count days up to this date (default: today, UTC)
+  -h, --help              show this help
+
+Environment:
+  DOCSPACE_URL            the portal, https://your-portal.onlyoffice.com (plain http only for localhost)
+  DOCSPACE_API_KEY        an API key of the portal owner or a DocSpace admin, with read access to
+                          accounts (there is no option for the key: command lines are not secret)
+
+Output: the snippet on stdout; a summary (and, on a terminal, progress) on stderr.
+Exit status: 0 done, 1 a problem with the portal, the key or the file (the message says what to fix),
+2 a mistake on the command line.
+`;
+
+export interface ReportArgs {
+  file?: string;
+  disabledDays: number;
+  invitedDays: number;
+  url?: string;
+  today?: string;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+const VALUE_OPTIONS = new Set(["--file", "--disabled-days", "--invited-days", "--url", "--today"]);
+
+/** Parses the arguments after `report`. Never echoes a value it refuses: it might be a key. */
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  const args: ReportArgs = { disabledDays: DEFAULT_DISABLED_DAYS, invitedDays: DEFAULT_INVITED_DAYS, help: false };
+  const given = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "-h" || arg === "--help") {
+      args.help = true;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    if (/^--?(api-?key|key|token)$/i.test(name)) {
+      throw new UsageError(`there is no ${name} option: a key on the command line ends up in shell history and process lists. Set DOCSPACE_API_KEY in the environment instead.`);
+    }
+    if (!name.startsWith("-")) throw new UsageError(`unexpected argument #${i + 1}; the report takes options only`);
+    if (!VALUE_OPTIONS.has(name)) throw new UsageError(/^--?[a-zA-Z][a-zA-Z-]{0,30}$/.test(name) ? `unknown option ${name}` : `unknown option (argument #${i + 1})`);
+    if (given.has(name)) throw new UsageError(`${name} is given twice`);
+    given.add(name);
+    let value: string;
+    if (name !== arg) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith("--") && next.length > 2)) throw new UsageError(`${name} needs a value`);
+      value = next;
+      i++;
+    }
+    switch (name) {
+      case "--file":
+        if (value.trim() === "") throw new UsageError("--file needs a path");
+        args.file = value;
+        break;
+      case "--url":
+        args.url = value;
+        break;
+      case "--today": {
+        const day = parseDay(value);
+        if (day === undefined) throw new UsageError("--today must be a date such as 2026-11-30");
+        args.today = day;
+        break;
+      }
+      case "--disabled-days":
+      case "--invited-days": {
+        if (!/^\d{1,5}$/.test(value) || Number(value) > 36_500) throw new UsageError(`${name} must be a whole number of days, 0 to 36500`);
+        if (name === "--disabled-days") args.disabledDays = Number(value);
+        else args.invitedDays = Number(value);
+        break;
+      }
+    }
+  }
+  return args;
+}
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Progress is drawn only on a terminal; a log file gets the summary alone. */
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** The whole command: `argv` is what follows the program name. Returns the exit status. */
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr(`pulumi-docspace: a command is required.\n\n${TOP_HELP}`);
+    return EXIT_USAGE;
+  }
+  if (command === "-h" || command === "--help" || command === "help") {
+    io.stdout(TOP_HELP);
+    return EXIT_OK;
+  }
+  if (command !== "report") {
+    io.stderr(`pulumi-docspace: unknown command${/^[a-z-]{1,20}$/.test(command) ? ` "${command}"` : ""}.\n\n${TOP_HELP}`);
+    return EXIT_USAGE;
+  }
+  return report(rest, io);
+}
+
+async function report(argv: readonly string[], io: CliIO): Promise<number> {
+  // Whatever happens below, the key never reaches the output, even inside a message from elsewhere.
+  const rawKey = (io.env.DOCSPACE_API_KEY ?? "").trim();
+  const redact = (t: string): string => (rawKey.length >= 8 ? t.split(rawKey).join("[redacted]") : t);
+  const out = (t: string): void => io.stdout(redact(t));
+  const err = (t: string): void => io.stderr(redact(t));
+  const fail = (message: string): number => {
+    err(`pulumi-docspace report: ${message}\n`);
+    return EXIT_FAILED;
+  };
+
+  let args: ReportArgs;
+  try {
+    args = parseReportArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`pulumi-docspace report: ${e.message}\nRun \`pulumi-docspace report --help\` for the options.\n`);
+    return EXIT_USAGE;
+  }
+  if (args.help) {
+    out(REPORT_HELP);
+    return EXIT_OK;
+  }
+
+  let origin: string;
+  let apiKey: string;
+  try {
+    const urlSetting = args.url !== undefined ? "--url" : "DOCSPACE_URL";
+    const rawUrl = args.url ?? io.env.DOCSPACE_URL ?? "";
+    if (rawUrl.trim() === "") throw new DocSpaceError("configuration", "The DocSpace portal URL is not set. Set DOCSPACE_URL (or --url) to the portal's address, such as https://your-portal.onlyoffice.com.");
+    origin = parsePortalUrl(rawUrl, urlSetting);
+    if (rawKey === "") throw new DocSpaceError("configuration", "The DocSpace API key is not set. Set DOCSPACE_API_KEY in the environment to a key of the portal owner or a DocSpace admin.");
+    apiKey = parseApiKey(rawKey, "DOCSPACE_API_KEY");
+  } catch (e) {
+    if (isDocSpaceError(e)) return fail(e.message);
+    throw e;
+  }
+
+  let listed: ListedAccounts = { emails: new Set(), ids: new Set() };
+  let fileLabel: string | undefined;
+  const filePath = args.file ?? (existsSync(resolve(io.cwd, DEFAULT_FILE)) ? DEFAULT_FILE : undefined);
+  if (filePath !== undefined) {
+    const full = resolve(io.cwd, filePath);
+    fileLabel = boundText(filePath, 200);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(full);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return fail(`${fileLabel}: ${code === "ENOENT" ? "there is no such file" : `cannot be read (${code ?? "error"})`}. Give the path of the offboarding file with --file, or leave --file out.`);
+    }
+    try {
+      const file = parseOffboardingBytes(bytes, fileLabel);
+      listed = {
+        emails: new Set(file.removals.flatMap((r) => (r.email !== undefined ? [r.email.toLowerCase()] : []))),
+        ids: new Set(file.removals.flatMap((r) => (r.id !== undefined ? [r.id.toLowerCase()] : []))),
+      };
+    } catch (e) {
+      if (e instanceof OffboardingFileError) return fail(`${e.message}\nFix the file (or point --file at another one) and run the report again.`);
+      throw e;
+    }
+  }
+
+  const today = args.today ?? new Date().toISOString().slice(0, 10);
+  const progress = (p: ReadProgress): void => {
+    if (!io.stderrIsTTY) return;
+    const what = p.phase === "disabled" ? "disabled accounts" : "pending invitations";
+    io.stderr(`\r\x1b[2KReading ${what}: ${p.read.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")}`);
+  };
+  try {
+    const client = new DocSpaceClient({
+      url: origin,
+      apiKey,
+      requestTimeoutMs: io.env.DOCSPACE_REQUEST_TIMEOUT_MS || undefined,
+      maxRetries: io.env.DOCSPACE_MAX_RETRIES || undefined,
+      maxRetryDelayMs: io.env.DOCSPACE_MAX_RETRY_DELAY_MS || undefined,
+      requestsPerMinute: io.env.DOCSPACE_REQUESTS_PER_MINUTE || undefined,
+    });
+    const accounts = await readPortalAccounts(client, progress);
+    if (io.stderrIsTTY) io.stderr("\r\x1b[2K");
+    const result = suggestRemovals(
+      { disabled: accounts.disabled, invited: accounts.invited, listed, selfId: accounts.self.id },
+      { today, disabledDays: args.disabledDays, invitedDays: args.invitedDays },
+    );
+    out(renderSnippet(result, { today, portal: origin, fileLabel }));
+
+    const n = (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+    const byKind = (k: "disabled" | "invited"): number => result.suggestions.filter((s) => s.kind === k).length;
+    const s = result.skipped;
+    const left = [
+      s.listed > 0 ? `${n(s.listed, "account")} already in ${fileLabel}` : "",
+      s.recentlyDisabled > 0 ? `${n(s.recentlyDisabled, "account")} disabled ${args.disabledDays} days ago or less` : "",
+      s.recentlyInvited > 0 ? `${n(s.recentlyInvited, "invitation")} ${args.invitedDays} days old or less` : "",
+      s.invitedWithoutDate > 0 ? `${n(s.invitedWithoutDate, "invitation")} without a date` : "",
+      s.ownerOrSelf > 0 ? `the owner or the key's own account` : "",
+    ].filter((x) => x !== "");
+    err(
+      `pulumi-docspace report: ${n(result.suggestions.length, "suggestion")} (${byKind("disabled")} disabled more than ${args.disabledDays} days ago, ` +
+        `${byKind("invited")} ${byKind("invited") === 1 ? "invitation" : "invitations"} older than ${args.invitedDays} days) from ${n(accounts.disabled.length, "disabled account")} and ` +
+        `${n(accounts.invited.length, "pending invitation")}, in ${n(accounts.requests, "read request")}` +
+        `${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}` +
+        `${fileLabel === undefined ? `; no ${DEFAULT_FILE} here, so nothing counts as listed (use --file)` : ""}. Nothing was changed.\n`,
+    );
+    return EXIT_OK;
+  } catch (e) {
+    if (io.stderrIsTTY) io.stderr("\r\x1b[2K");
+    if (isDocSpaceError(e)) return fail(`${e.message}${cliHint(e)}`);
+    return fail(`unexpected failure: ${boundText(e instanceof Error ? e.message : String(e), 500)}`);
+  } finally {
+    await closeConnections();
+  }
+}
+
+/** The transport's advice names Pulumi config; on this command the same settings are environment variables. */
+function cliHint(e: DocSpaceError): string {
+  switch (e.kind) {
+    case "authentication":
+    case "forbidden":
+      return "\nFor this command the key is read from DOCSPACE_API_KEY.";
+    case "configuration":
+    case "network":
+      return "\nFor this command the portal is DOCSPACE_URL (or --url).";
+    default:
+      return "";
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * AccountSuspension's provider methods: disabling an account, the reversible first step of
+ * offboarding. Its gate is the same as a removal's (evidence.ts, purpose "disable"): the right
+ * person, never the owner or the key's own account, an admin only when asked for. Deleting the
+ * record re-enables the account only when this stack disabled it, no removal has taken it over,
+ * and no entry of this run still offboards it. Keep these exported names stable: old state runs them.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { DocSpaceClient } from "../docspace/client";
+import { withDeadline } from "../docspace/deadline";
+import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { employeeType, isActive, isDisabled, TaskStatus, type Employee } from "../docspace/schemas";
+import { describeAccount, disable, lookUp } from "./accounts";
+import { configureFromStack, portalClient, previewOnly } from "./credentials";
+import { assess, portalMismatch, proveGone, type RemovalAsk, type Verdict } from "./evidence";
+import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { claim, isOffboardedThisRun, markOffboarded } from "./run-registry";
+import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
+import { accountProperty } from "./user-removal-model";
+
+/** A disable is one read and one write; it never needs a removal's long deadline. */
+const STEP_SECONDS = 120;
+
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+  configureFromStack(req.config);
+}
+
+function label(inputs: SuspensionInputs): string {
+  return inputs.email ?? inputs.userId ?? "";
+}
+
+function askOf(inputs: SuspensionInputs): RemovalAsk {
+  return { account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! }, allowAdmin: inputs.allowAdmin ?? false, purpose: "disable" };
+}
+
+function parseInputs(props: Props): SuspensionInputs {
+  const parsed = suspensionInputsSchema.safeParse(withoutProvider(props));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`Invalid AccountSuspension inputs: ${String(i.path[0] ?? "inputs")} ${i.message}.`);
+  }
+  return parsed.data;
+}
+
+/** The gate's verdict as a reason to refuse, or the account to disable. */
+function targetOf(verdict: Verdict, inputs: SuspensionInputs, origin: string): { target: Employee } | { reason: string } {
+  switch (verdict.kind) {
+    case "refuse":
+      return { reason: verdict.failures.map((f) => f.reason).join(" ") };
+    case "absent":
+      return { reason: `${verdict.reason} Fix the entry if it has a typo, or delete it.` };
+    case "gone":
+      return { reason: `No DocSpace account has the id ${inputs.userId} at ${origin} (${verdict.proof}). Fix the entry if it has a typo, or delete it.` };
+    default:
+      return { target: verdict.plan.target };
+  }
+}
+
+// ---- check ---------------------------------------------------------------------------------
+
+/** A new suspension asks the gate what the create would ask it; one already in the stack is left to diff. */
+export async function check(olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
+  const raw = withoutProvider(news);
+  if (containsUnknown(raw)) return { inputs: news };
+  const parsed = suspensionInputsSchema.safeParse(raw);
+  if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
+  const inputs = withoutUndefined(parsed.data);
+  markOffboarded(inputs.email, inputs.userId);
+  const normalised = news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider };
+  const old = withoutProvider(olds ?? {});
+  const sameAccount = (inputs.userId !== undefined && old.userId === inputs.userId) || (inputs.email !== undefined && typeof old.email === "string" && old.email.toLowerCase() === inputs.email.toLowerCase());
+  if (sameAccount) return { inputs: normalised };
+  const prop = accountProperty(inputs);
+  try {
+    const client = portalClient();
+    const verdict = await assess(client, askOf(inputs), { preview: true, previewOnly: previewOnly() });
+    const found = targetOf(verdict, inputs, client.origin);
+    if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
+    markOffboarded(found.target.id, found.target.email);
+    const first = claim("disable", found.target.id, label(inputs));
+    if (first !== undefined) return { inputs: news, failures: [{ property: prop, reason: `${label(inputs)} is the same DocSpace account as ${first}, which is also listed; list each account once.` }] };
+  } catch (e) {
+    return { inputs: news, failures: [portalFailure(e, prop)] };
+  }
+  return { inputs: normalised };
+}
+
+// ---- create / update -----------------------------------------------------------------------
+
+function refuseIfPreviewOnly(what: string): void {
+  if (!previewOnly()) return;
+  throw new DocSpaceError("configuration", `Refusing to ${what}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). Nothing was changed. Apply from the job that holds the write key.`, { notSent: true });
+}
+
+/** Disables the account if it is not already; says whether this step did it. */
+async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previous: SuspensionState | undefined): Promise<SuspensionState> {
+  const verdict = await assess(client, askOf(inputs), {});
+  const found = targetOf(verdict, inputs, client.origin);
+  if ("reason" in found) throw new DocSpaceError("precondition", `Refusing to disable ${label(inputs)}: ${found.reason}`, { notSent: true });
+  const target = found.target;
+  let after = target;
+  let disabledNow = false;
+  if (!isDisabled(target)) {
+    after = await disable(client, target.id);
+    if (!isDisabled(after)) throw new DocSpaceError("unexpected-response", `DocSpace did not disable ${describeAccount(target)} (its status is ${after.status}).`);
+    disabledNow = true;
+  }
+  return {
+    userId: target.id.toLowerCase(),
+    email: (target.email ?? inputs.email ?? "").toLowerCase(),
+    displayName: boundText(target.displayName || [target.firstName, target.lastName].filter(Boolean).join(" "), 200),
+    accountType: employeeType(target),
+    status: "Disabled",
+    disabledByStack: (previous?.disabledByStack ?? false) || disabledNow,
+    disabledAt: disabledNow ? new Date().toISOString() : previous?.disabledAt,
+    disabledSince: disabledNow ? undefined : boundText(target.terminated ?? previous?.disabledSince ?? "", 40) || undefined,
+    handedOver: inputs.handedOver ?? false,
+    reason: inputs.reason,
+    allowAdmin: inputs.allowAdmin ?? false,
+    portal: client.origin,
+  };
+}
+
+export async function create(props: Props): Promise<dynamic.CreateResult> {
+  const inputs = parseInputs(props);
+  refuseIfPreviewOnly(`disable ${label(inputs)}`);
+  const client = portalClient();
+  const state = await withDeadline(Date.now() + STEP_SECONDS * 1000, () => suspend(client, inputs, undefined));
+  return { id: state.userId, outs: withoutUndefined(state) };
+}
+
+/**
+ * Handing over to a removal, or a new reason, only updates the record. An account found active
+ * again (re-enabled outside this tool while the file still says to disable it) is disabled again.
+ */
+export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+  const state = parseSuspensionState(olds);
+  const inputs = parseInputs(news);
+  const recordOnly = { ...state, handedOver: inputs.handedOver ?? false, reason: inputs.reason, allowAdmin: inputs.allowAdmin ?? false };
+  if (state.status === "Gone" || inputs.handedOver) return { outs: withoutUndefined(recordOnly) };
+  refuseIfPreviewOnly(`disable ${label(inputs)}`);
+  const client = portalClient();
+  const other = portalMismatch(client, state.portal);
+  if (other) throw new DocSpaceError("configuration", other);
+  const next = await withDeadline(Date.now() + STEP_SECONDS * 1000, () => suspend(client, { ...inputs, userId: state.userId, email: undefined }, state));
+  return { outs: withoutUndefined(next) };
+}
+
+// ---- read / diff ---------------------------------------------------------------------------
+
+/** What DocSpace says of the account now: Disabled, Active, or Gone (its own 404). Never writes. */
+async function observe(client: DocSpaceClient, state: SuspensionState): Promise<SuspensionState> {
+  const seen = await proveGone(client, state.userId, state.portal);
+  if (seen.gone) return { ...state, status: "Gone", evidence: boundText(seen.proof) };
+  return { ...state, status: isDisabled(seen.user) ? "Disabled" : "Active" };
+}
+
+export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
+  const state = parseSuspensionState(props);
+  return { id, props: withoutUndefined(await observe(portalClient(), state)) };
+}
+
+/**
+ * Another account is a replacement. A changed reason or hand-over is an update. So is an account
+ * that DocSpace shows active again while the file still says to disable it: the update disables it.
+ */
+export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  const state = parseSuspensionState(olds);
+  const raw = withoutProvider(news);
+  for (const field of ["email", "userId"] as const) if (raw[field] === UNKNOWN) return { changes: true, replaces: [field] };
+  const parsed = suspensionInputsSchema.safeParse(raw);
+  if (!parsed.success) return { changes: true };
+  const inputs = parsed.data;
+  if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
+  if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
+  if ((inputs.handedOver ?? false) !== state.handedOver || (inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
+  if (state.handedOver || state.status === "Gone") return { changes: false };
+  try {
+    const look = await lookUp(portalClient(), { userId: state.userId });
+    return { changes: look.found && isActive(look.user) };
+  } catch (e) {
+    if (isDocSpaceError(e)) return { changes: false }; // the checks and the update will say what is wrong
+    throw e;
+  }
+}
+
+// ---- delete --------------------------------------------------------------------------------
+
+/**
+ * Taking the entry out (or `pulumi destroy`) re-enables the account, but only when all of these
+ * hold: this stack disabled it; no removal has taken it over; no entry of this run still offboards
+ * it (an entry that changed its action, say); DocSpace still has it, disabled; and no removal or
+ * transfer is under way for it. Otherwise the record is dropped and the account left as it is.
+ */
+export async function remove(_id: string, props: Props): Promise<void> {
+  const state = parseSuspensionState(props);
+  if (state.handedOver || !state.disabledByStack || state.status === "Gone") return;
+  if (isOffboardedThisRun(state.userId, state.email)) return;
+  refuseIfPreviewOnly(`re-enable ${state.email || state.userId}`);
+  const client = portalClient();
+  const other = portalMismatch(client, state.portal);
+  if (other) throw new DocSpaceError("configuration", other);
+  await withDeadline(Date.now() + STEP_SECONDS * 1000, async () => {
+    const seen = await proveGone(client, state.userId, state.portal);
+    if (seen.gone || !isDisabled(seen.user)) return;
+    const who = describeAccount(seen.user);
+    const [removal, transfer] = await Promise.all([client.removeProgress(state.userId), client.reassignProgress(state.userId)]);
+    const running = [removal, transfer].find((t) => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running));
+    if (running) {
+      throw new DocSpaceError(
+        "precondition",
+        `Not re-enabling ${who}: DocSpace is moving or deleting their data (${running.percentage}%). The record is kept; run \`pulumi up\` again once that has finished.`,
+        { notSent: true },
+      );
+    }
+    const [after] = await client.setStatus([state.userId], 1);
+    if (!after || isDisabled(after)) throw new DocSpaceError("unexpected-response", `DocSpace did not re-enable ${who}.`);
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * The AccountSuspension resource: one disabled account, the reversible step of offboarding. Its
+ * provider is serialized into the state, so it is one-line shims that load the implementation by
+ * package name inside the provider host.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as Impl from "./account-suspension-impl";
+
+type Props = Record<string, unknown>;
+
+/** Loaded in the host at call time (never captured): see ../shared/pulumi-notes.md. */
+const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/account-suspension-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
+
+export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req) => impl().configure(req),
+  check: (olds: Props, news: Props) => impl().check(olds, news),
+  diff: (id: string, olds: Props, news: Props) => impl().diff(id, olds, news),
+  create: (inputs: Props) => impl().create(inputs),
+  read: (id: string, props: Props) => impl().read(id, props),
+  update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
+  delete: (id: string, props: Props) => impl().remove(id, props),
+};
+
+export interface AccountSuspensionArgs {
+  /** The account's email (give this or `userId`). */
+  email?: pulumi.Input<string>;
+  /** The account's id, a GUID (give this or `email`). */
+  userId?: pulumi.Input<string>;
+  /** Must be true to disable a DocSpace admin (which also needs the portal owner's key). */
+  allowAdmin?: pulumi.Input<boolean>;
+  /** Free text kept in the state for audit. */
+  reason?: pulumi.Input<string>;
+  /** A removal has taken the account over: deleting this record then never re-enables it. */
+  handedOver?: pulumi.Input<boolean>;
+}
+
+/** Disables one DocSpace account. Deleting it re-enables the account only if this stack disabled it and nothing took it over. */
+export class AccountSuspension extends pulumi.dynamic.Resource {
+  declare public readonly userId: pulumi.Output<string>;
+  declare public readonly email: pulumi.Output<string>;
+  declare public readonly displayName: pulumi.Output<string>;
+  declare public readonly status: pulumi.Output<"Disabled" | "Active" | "Gone">;
+  declare public readonly disabledByStack: pulumi.Output<boolean>;
+  declare public readonly disabledAt: pulumi.Output<string | undefined>;
+  declare public readonly disabledSince: pulumi.Output<string | undefined>;
+  declare public readonly handedOver: pulumi.Output<boolean>;
+
+  constructor(name: string, args: AccountSuspensionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      accountSuspensionProvider,
+      name,
+      { ...args, displayName: undefined, status: undefined, disabledByStack: undefined, disabledAt: undefined, disabledSince: undefined },
+      opts,
+      "docspace",
+      "AccountSuspension",
+    );
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The removal impact preview: what a removal, a transfer or a disable would do to one person's
+ * data, read from the simulator with GETs only, and how it is shown (text block, pull-request
+ * table, stack output). Optional reads that fail leave "unknown (why)" and never a write.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fromDist, KEYS, pkg, startSimulator, USERS, type Simulator } from "./helpers";
+import type * as ImpactModule from "../provider/impact/impact";
+import type * as RenderModule from "../provider/impact/render";
+import type * as ServerModule from "../simulator/server";
+
+const { readImpact, isUnknown } = fromDist("provider/impact/impact.js") as typeof ImpactModule;
+const { renderImpactBlock, renderImpactSummary, impactAsOutput, humanBytes, escapeCell, GITHUB_COMMENT_LIMIT } = fromDist("provider/impact/render.js") as typeof RenderModule;
+const server = fromDist("simulator/server.js") as typeof ServerModule;
+const { DocSpaceClient } = pkg;
+type Client = InstanceType<typeof DocSpaceClient>;
+type Impact = ImpactModule.Impact;
+type Employee = Awaited<ReturnType<Client["userById"]>>;
+
+const GB = 1024 ** 3;
+
+// ---- pure rendering ----------------------------------------------------------------------
+
+function fakeImpact(n: number, over: Partial<Impact> = {}): Impact {
+  return {
+    account: { id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, name: `Person ${n}`, email: `person.${n}@example.com`, kind: "User", isOwner: false, signIn: "standard", status: "disabled" },
+    action: "remove",
+    rooms: { total: n % 7, titles: Array.from({ length: Math.min(5, n % 7) }, (_, k) => `Room ${n}-${k}`) },
+    roomsGoTo: { id: USERS.owner, name: "Olivia Owner", email: "olivia.owner@example.com" },
+    personalData: { bytes: n * 1024 * 1024, fate: "deleted" },
+    transferNeeded: n % 7 > 0,
+    managedGroups: [],
+    pendingInvitationsSent: 0,
+    warnings: n % 7 > 0 ? [`Owns ${n % 7} rooms, which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.`] : [],
+    ...over,
+  };
+}
+
+describe("rendering (pure)", () => {
+  it("shows sizes in human units", () => {
+    expect(humanBytes(0)).toBe("0 B");
+    expect(humanBytes(512 * 1024)).toBe("512 KB");
+    expect(humanBytes(1.2 * GB)).toBe("1.2 GB");
+    expect(humanBytes(15 * GB)).toBe("15 GB");
+    expect(humanBytes(1024 * 1024 - 1)).toBe("1.0 MB");
+  });
+
+  it("says plainly that a transfer deletes everything but the shared items", () => {
+    const block = renderImpactBlock(
+      fakeImpact(3, { action: "transfer", sharedItemsGoTo: { name: "Tess Lead" }, roomsGoTo: { name: "Tess Lead" }, personalData: { bytes: 1.2 * GB, fate: "shared-moved-rest-deleted" }, warnings: [] }),
+    );
+    expect(block).toContain("Personal documents: 1.2 GB → only the items they shared move to Tess Lead; everything else is deleted with the profile");
+    expect(block).toContain("a transfer does not save personal documents");
+    expect(block.split("\n").length).toBeLessThanOrEqual(10);
+  });
+
+  it("writes an unknown fact as 'unknown (why)'", () => {
+    const block = renderImpactBlock(fakeImpact(1, { rooms: { unknown: "the key lacks rooms:read" }, managedGroups: { unknown: "the portal answered 500" } }));
+    expect(block).toContain("Rooms owned: unknown (the key lacks rooms:read)");
+    expect(block).toContain("Groups managed: unknown (the portal answered 500)");
+  });
+
+  it("escapes pipes, line breaks, HTML and @mentions in table cells", () => {
+    expect(escapeCell("a|b\nc\r\nd <b>x</b> @org/team mail@example.com")).toBe("a\\|b c d &lt;b&gt;x&lt;/b&gt; @\u200borg/team mail@example.com");
+    const md = renderImpactSummary([fakeImpact(1, { account: { ...fakeImpact(1).account, name: "Eve | Evil\n| x | y |" }, warnings: ["line one\nline two"] })]);
+    const rows = md.split("\n").filter((l) => l.startsWith("|"));
+    expect(rows).toHaveLength(3);
+    // Every row has exactly the 7 unescaped pipes of 6 cells.
+    for (const r of rows) expect(r.replace(/\\\|/g, "").split("|")).toHaveLength(8);
+  });
+
+  it("keeps the caller's order when everything fits", () => {
+    const md = renderImpactSummary([fakeImpact(1), fakeImpact(50), fakeImpact(2)], { title: "Run 42" });
+    expect(md.startsWith("### Run 42\n")).toBe(true);
+    const order = [...md.matchAll(/person\.(\d+)@/g)].map((m) => Number(m[1]));
+    expect(order).toEqual([1, 50, 2]);
+    expect(md).not.toContain("more account");
+  });
+
+  it("stays within GitHub's 65,536 characters for 3,000 accounts: largest impacts first, then a count of the rest", () => {
+    const impacts = Array.from({ length: 3000 }, (_, n) => fakeImpact(n + 1));
+    const md = renderImpactSummary(impacts);
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    const shown = [...md.matchAll(/\| person\.(\d+)@/g)].map((m) => Number(m[1]));
+    expect(shown.length).toBeGreaterThan(100);
+    // Bytes grow with n here, so the largest are the highest numbers, in descending order.
+    expect(shown).toEqual(Array.from({ length: shown.length }, (_, k) => 3000 - k));
+    expect(md).toContain(`… and ${3000 - shown.length} more accounts`);
+  });
+
+  it("ranks by data deleted, then rooms changing owner; a disable deletes nothing", () => {
+    const big = fakeImpact(1, { personalData: { bytes: 9 * GB, fate: "deleted" } });
+    const disabled = fakeImpact(2, { action: "disable", personalData: { bytes: 50 * GB, fate: "untouched" } });
+    const rooms = fakeImpact(3, { personalData: { bytes: 0, fate: "deleted" }, rooms: { total: 6, titles: [] } });
+    const filler = Array.from({ length: 2000 }, (_, n) => fakeImpact(10 + n, { personalData: { bytes: 0, fate: "deleted" }, rooms: { total: 0, titles: [] }, warnings: [] }));
+    const md = renderImpactSummary([...filler, disabled, rooms, big]);
+    const shown = [...md.matchAll(/\| person\.(\d+)@/g)].map((m) => Number(m[1]));
+    expect(shown.slice(0, 2)).toEqual([1, 3]);
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+  });
+
+  it("gives the stack output the same facts as JSON-safe data", () => {
+    const out = impactAsOutput(fakeImpact(3, { managedGroups: { unknown: "the portal answered 500" } }));
+    expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+    expect(out).toMatchObject({ action: "remove", rooms: { total: 3 }, personalData: { bytes: 3 * 1024 * 1024, human: "3.0 MB", fate: "deleted" }, managedGroups: { unknown: "the portal answered 500" } });
+  });
+});
+
+// ---- against the simulator ---------------------------------------------------------------
+
+let s: Simulator;
+let owner: Client;
+const clientFor = (key: string, extra: Record<string, number> = {}): Client => new DocSpaceClient({ url: s.url, apiKey: key, maxRetries: 2, maxRetryDelayMs: 50, ...extra });
+
+/** Runs one impact read and returns it with the requests it made. */
+async function measured(client: Client, plan: ImpactModule.ImpactPlan): Promise<{ impact: Impact; requests: string[] }> {
+  const before = s.log.length;
+  const impact = await readImpact(client, plan);
+  return { impact, requests: s.log.slice(before).map((r) => `${r.method} ${r.route}`) };
+}
+
+function seedLeaver(opts: { sso?: boolean; ldap?: boolean; usedSpace?: number; rooms?: number; type?: "User" | "RoomAdmin" } = {}): string {
+  const u = s.portal.addUser({ email: `leaver.${Math.random().toString(36).slice(2, 8)}@example.com`, type: opts.type ?? "RoomAdmin", status: 2, terminatedAt: new Date("2026-02-03T10:00:00Z"), sso: opts.sso, ldap: opts.ldap, usedSpace: opts.usedSpace ?? 0 });
+  for (let k = 1; k <= (opts.rooms ?? 0); k++) s.portal.addRoom({ title: `Project ${k}`, ownerId: u.id, archived: k === 2 });
+  return u.id;
+}
+
+describe("reading the impact from the portal", () => {
+  let key: Employee;
+  beforeEach(async () => {
+    s = await startSimulator();
+    owner = clientFor(KEYS.owner);
+    key = await owner.self();
+  });
+  afterEach(async () => s.stop());
+
+  it("removal: counts the rooms (active and archived) that go to the key's owner, the personal data it deletes, and warns naming the rooms", async () => {
+    const id = seedLeaver({ rooms: 3, usedSpace: 1.2 * GB });
+    const account = await owner.userById(id);
+    const { impact, requests } = await measured(owner, { account, action: "remove", keyAccount: key });
+    expect(impact.rooms).toEqual({ total: 3, titles: ["Project 1", "Project 2", "Project 3"] });
+    expect(impact.roomsGoTo).toMatchObject({ id: USERS.owner });
+    expect(impact.personalData).toEqual({ bytes: 1.2 * GB, fate: "deleted" });
+    expect(impact.transferNeeded).toBe(true);
+    expect(impact.warnings.join(" ")).toMatch(/Owns 3 rooms \(Project 1, Project 2, Project 3\), which go to Olivia Owner because no transferTo is set/);
+    const block = renderImpactBlock(impact);
+    expect(block).toContain("Rooms owned: 3 (Project 1, Project 2, Project 3) → owned afterwards by Olivia Owner");
+    expect(block).toContain("Personal documents: 1.2 GB → all deleted");
+    expect(block).toContain("disabled since 2026-02-03");
+    expect(requests.every((r) => r.startsWith("GET "))).toBe(true);
+    expect(s.writes()).toEqual([]);
+  });
+
+  it("makes 4 GETs per account for a removal or a transfer (rooms, transfer needed, groups, invitations) and 3 for a disable, in parallel", async () => {
+    const id = seedLeaver({ rooms: 2 });
+    const account = await owner.userById(id);
+    const remove = await measured(owner, { account, action: "remove", keyAccount: key });
+    expect(remove.requests.sort()).toEqual(["GET files/rooms", "GET group/user/{userid}", "GET people/filter", "GET people/reassign/necessary"]);
+    const disable = await measured(owner, { account, action: "disable" });
+    expect(disable.requests.sort()).toEqual(["GET files/rooms", "GET group/user/{userid}", "GET people/filter"]);
+
+    await s.stop();
+    s = await startSimulator({ latencyMs: 100 });
+    owner = clientFor(KEYS.owner);
+    const slow = s.portal.addUser({ email: "slow.sid@example.com", type: "User", status: 2 });
+    await readImpact(owner, { account: await owner.userById(slow.id), action: "remove" });
+    expect(s.maxRequestsInFlight).toBeGreaterThanOrEqual(4);
+  });
+
+  it("more rooms than a handful: all are counted, five are named", async () => {
+    const id = seedLeaver({ rooms: 12 });
+    const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+    expect(impact.rooms).toMatchObject({ total: 12 });
+    expect(isUnknown(impact.rooms) ? [] : impact.rooms.titles).toHaveLength(5);
+    expect(renderImpactBlock(impact)).toContain("Project 5 and 7 more) → owned afterwards by");
+  });
+
+  it("transfer: rooms and shared items go to the successor, the rest of the personal documents is deleted with the profile", async () => {
+    const id = seedLeaver({ rooms: 1, usedSpace: 300 * 1024 * 1024 });
+    const successor = await owner.userById(USERS.teamLead);
+    const { impact } = await measured(owner, { account: await owner.userById(id), action: "transfer", successor, keyAccount: key });
+    expect(impact.roomsGoTo).toMatchObject({ id: USERS.teamLead });
+    expect(impact.sharedItemsGoTo).toMatchObject({ id: USERS.teamLead });
+    expect(impact.personalData).toEqual({ bytes: 300 * 1024 * 1024, fate: "shared-moved-rest-deleted" });
+    expect(impact.warnings).toEqual([]);
+    const block = renderImpactBlock(impact);
+    expect(block).toContain("300 MB → only the items they shared move to");
+    expect(block).toContain("everything else is deleted with the profile");
+    expect(renderImpactSummary([impact])).toMatch(/\| transfer \| 1 → .* \| 300 MB, all but shared items \| yes → /);
+    expect(s.writes()).toEqual([]);
+  });
+
+  it("transfer keeping the profile leaves the personal folder with the disabled profile", async () => {
+    const id = seedLeaver({ usedSpace: 5 * GB });
+    const { impact } = await measured(owner, { account: await owner.userById(id), action: "transfer-keep-profile", successor: await owner.userById(USERS.teamLead) });
+    expect(impact.personalData.fate).toBe("shared-moved-rest-kept");
+    expect(impact.transferNeeded).toBe(false);
+    expect(renderImpactBlock(impact)).toContain("5.0 GB → the items they shared move to Tess");
+  });
+
+  it("disable only: data untouched, rooms stay, no transfer question asked", async () => {
+    const id = seedLeaver({ rooms: 2, usedSpace: 2 * GB });
+    const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "disable" });
+    expect(impact.personalData).toEqual({ bytes: 2 * GB, fate: "untouched" });
+    expect(impact.transferNeeded).toBeUndefined();
+    expect(requests).not.toContain("GET people/reassign/necessary");
+    const block = renderImpactBlock(impact);
+    expect(block).toContain("disable only: signed out everywhere, data untouched");
+    expect(block).toContain("→ stay with the disabled account");
+  });
+
+  it("SSO and LDAP accounts: warns that the identity provider may create them again", async () => {
+    const sso = seedLeaver({ sso: true });
+    const i1 = await readImpact(owner, { account: await owner.userById(sso), action: "remove" });
+    expect(i1.account.signIn).toBe("SSO");
+    expect(i1.warnings.join(" ")).toContain("Signs in with SSO: the identity provider may create the account again at its next sign-in");
+    const i2 = await readImpact(owner, { account: await owner.userById(USERS.ldap), action: "remove" });
+    expect(i2.account.signIn).toBe("LDAP");
+    expect(renderImpactBlock(i2)).toContain("signs in through LDAP");
+  });
+
+  it("names the groups the person manages (they lose their manager), not those they only belong to", async () => {
+    const id = seedLeaver();
+    s.portal.addGroup({ name: "Sales", managerId: id, memberIds: [USERS.jane] });
+    s.portal.addGroup({ name: "Everyone", managerId: USERS.jane, memberIds: [id] });
+    const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove" });
+    expect(isUnknown(impact.managedGroups) ? impact.managedGroups : impact.managedGroups.map((g) => g.name)).toEqual(["Sales"]);
+    expect(impact.warnings.join(" ")).toContain("Manages the group Sales, which will have no manager.");
+    expect(renderImpactBlock(impact)).toContain("Groups managed: Sales → left without a manager");
+  });
+
+  it("status and invitations: an invitation never accepted, and the pending invitations the person sent", async () => {
+    const id = seedLeaver();
+    for (const n of [1, 2]) s.portal.addUser({ email: `invitee.${n}@example.com`, type: "User", activationStatus: 2, invitedById: id });
+    s.portal.addUser({ email: "accepted.one@example.com", type: "User", activationStatus: 1, invitedById: id });
+    const leaver = await readImpact(owner, { account: await owner.userById(id), action: "remove" });
+    expect(leaver.pendingInvitationsSent).toBe(2);
+    expect(leaver.account).toMatchObject({ status: "disabled" });
+    expect(leaver.account.disabledSince).toMatch(/^2026-02-03T10:00:00/);
+    expect(renderImpactBlock(leaver)).toContain("Invitations they sent, never accepted: 2");
+
+    const invited = s.portal.addUser({ email: "never.came@example.com", type: "User", activationStatus: 2 });
+    const i = await readImpact(owner, { account: await owner.userById(invited.id), action: "remove" });
+    expect(i.account.status).toBe("invited");
+    expect(renderImpactBlock(i)).toContain("invited, never accepted the invitation");
+  });
+
+  describe("degraded reads: unknown (why), the preview still succeeds, nothing is written", () => {
+    it("a key without rooms:read", async () => {
+      const id = seedLeaver({ rooms: 2 });
+      const readonly = clientFor(KEYS.readonly);
+      const { impact } = await measured(readonly, { account: await readonly.userById(id), action: "remove" });
+      expect(impact.rooms).toEqual({ unknown: "the key lacks rooms:read" });
+      expect(impact.transferNeeded).toBe(true);
+      expect(impact.warnings.join(" ")).toContain("Owns rooms (which ones is unknown: the key lacks rooms:read)");
+      expect(renderImpactBlock(impact)).toContain("Rooms owned: unknown (the key lacks rooms:read)");
+      expect(s.writes()).toEqual([]);
+    });
+
+    it("402 payment required on files/rooms", async () => {
+      const id = seedLeaver({ rooms: 2 });
+      s.inject(server.paymentRequired("GET files/rooms"));
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove" });
+      expect(impact.rooms).toEqual({ unknown: "402 payment required" });
+      expect(renderImpactSummary([impact])).toContain("unknown (402 payment required)");
+      expect(s.writes()).toEqual([]);
+    });
+
+    it("the group route failing with 500 every time", async () => {
+      const id = seedLeaver({ rooms: 1 });
+      s.inject({ route: "GET group/user/{userid}", kind: "500", times: 100 });
+      const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove" });
+      expect(impact.managedGroups).toEqual({ unknown: "the portal answered 500" });
+      expect(impact.rooms).toMatchObject({ total: 1 });
+      // Retried as a read (1 + maxRetries), then given up on.
+      expect(requests.filter((r) => r === "GET group/user/{userid}")).toHaveLength(3);
+      expect(s.writes()).toEqual([]);
+    });
+
+    it("usedSpace not reported (quota statistics off)", async () => {
+      s.portal.options.quotaStatistics = false;
+      const id = seedLeaver({ usedSpace: GB });
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove" });
+      expect(isUnknown(impact.personalData.bytes)).toBe(true);
+      expect(renderImpactBlock(impact)).toMatch(/Personal documents: size unknown \(the portal does not report storage use/);
+    });
+  });
+});
