@@ -111,6 +111,7 @@ const EVENTS = {
   pushMain: { event_name: "push", ref: "refs/heads/main", token: "ghs_fake_token_for_the_test", event: {} },
   pushOther: { event_name: "push", ref: "refs/heads/feature", token: "ghs_fake_token_for_the_test", event: {} },
   dispatchMain: { event_name: "workflow_dispatch", ref: "refs/heads/main", token: "ghs_fake_token_for_the_test", event: {} },
+  scheduleMain: { event_name: "schedule", ref: "refs/heads/main", token: "ghs_fake_token_for_the_test", event: {} },
 } as const;
 
 function jobRunsOn(job: Job, github: Record<string, unknown>): boolean {
@@ -133,6 +134,14 @@ describe("examples/ci/offboarding.yml: structure", () => {
     expect(jobRunsOn(apply, EVENTS.pushMain)).toBe(true);
     expect(jobRunsOn(apply, EVENTS.dispatchMain)).toBe(true);
     expect(jobRunsOn(apply, EVENTS.pushOther)).toBe(false);
+  });
+
+  it("a daily scheduled run applies what has come due (removeAfter) through the same apply job, never the preview job", () => {
+    const schedule = wf.on.schedule as Array<{ cron: string }>;
+    expect(schedule).toHaveLength(1);
+    expect(schedule[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/); // once a day
+    expect(jobRunsOn(apply, EVENTS.scheduleMain)).toBe(true);
+    expect(jobRunsOn(pr, EVENTS.scheduleMain)).toBe(false);
   });
 
   it("the write key appears only in the apply job: not in the preview job, the workflow env or anywhere else", () => {
@@ -237,10 +246,10 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
   const allOutput: string[] = [];
 
   /** A fresh checkout of a repository that holds offboarding.yaml and this project (as actions/checkout + npm ci + build leave it). */
-  function checkout(): string {
+  function checkout(offboarding = OFFBOARDING): string {
     const dir = mkdtempSync(join(work, "checkout-"));
     copyFileSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-    writeFileSync(join(dir, "offboarding.yaml"), OFFBOARDING);
+    writeFileSync(join(dir, "offboarding.yaml"), offboarding);
     // dist is copied, as `npm run build` leaves it: through a symlink the program's working
     // directory would resolve into this repository and find its Pulumi.yaml and offboarding.yaml.
     cpSync(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
@@ -260,10 +269,10 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
   }
 
   /** Runs one job of the workflow for an event, with the given repository secrets. */
-  async function runJob(name: string, github: Record<string, unknown>, secrets: Record<string, string>): Promise<JobResult> {
+  async function runJob(name: string, github: Record<string, unknown>, secrets: Record<string, string>, offboarding?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<JobResult> {
     const job = wf.jobs[name]!;
     expect(jobRunsOn(job, github)).toBe(true);
-    const dir = checkout();
+    const dir = checkout(offboarding);
     const summaryFile = join(dir, "..", `${name}-summary-${Date.now()}.md`);
     const ghLog = join(dir, "..", `${name}-gh-${Date.now()}.log`);
     const ghBody = join(dir, "..", `${name}-gh-body-${Date.now()}.md`);
@@ -298,6 +307,7 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
       DOCSPACE_API_KEY: "",
       DOCSPACE_POLL_MIN_MS: "100",
       DOCSPACE_POLL_MAX_MS: "300",
+      ...extraEnv,
     };
     const scope = (vars: Record<string, string> | undefined): Record<string, string> => Object.fromEntries(Object.entries(vars ?? {}).map(([k, v]) => [k, substitute(v, c)]));
     const jobEnv = { ...scope(wf.env), ...scope(job.env) };
@@ -371,8 +381,12 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     const post = stepOf(r, /^Post the preview/);
     expect(post.ran).toBe(true);
     expect(post.code, post.out).toBe(0);
-    expect(r.ghCalls.trim()).toBe("pr comment 7 --body-file comment.md");
+    // Two comments: what happens to each person's data (the preview's markdown summary), then the preview itself.
+    expect(r.ghCalls.trim().split("\n")).toEqual(["pr comment 7 --body-file offboarding-summary.md", "pr comment 7 --body-file comment.md"]);
     expect(r.comments).toContain(preview.out.trim().split("\n")[0]!);
+    expect(r.comments).toContain("| Account | Action | Rooms → new owner | Personal data deleted | Shared items moved | Warnings |");
+    for (const e of ENTRIES.filter((x) => x.name.includes("@"))) expect(r.comments).toMatch(new RegExp(`\\| ${e.name.replace(/\./g, "\\.")} \\(`));
+    expect(r.comments).toMatch(/admin\.bob@example\.com[^\n]*\| transfer \| 2 → Archive Keeper/);
 
     // The job sets DOCSPACE_PREVIEW_ONLY: the gate plans with the read-only key (and would refuse any start).
     expect(preview.code, preview.out).toBe(0);
@@ -414,6 +428,31 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     expect(s.writes()).toHaveLength(writes);
     for (const e of ENTRIES) expect(tasksFor(e.userId), e.name).toBe(1);
   }, 300_000);
+
+  it("schedule: an entry with removeAfter is disabled by the merge, and removed by the first daily run on its date, never re-enabled in between", async () => {
+    const secrets = { DOCSPACE_API_KEY_READONLY: READ_ONLY_KEY, DOCSPACE_API_KEY: KEYS.owner, PULUMI_ACCESS_TOKEN: "" };
+    const dated = OFFBOARDING + ["  - email: nora.north@example.com", "    removeAfter: 2027-01-31", ""].join("\n");
+    const noraTasks = (): number => tasksFor(USERS.nora);
+    const reEnabled = (): number => s.portal.statusChanges.filter((c) => c.status === 1 && c.userIds.includes(USERS.nora)).length;
+
+    const merge = await runJob(APPLY_JOB, EVENTS.pushMain, secrets, dated, { DOCSPACE_TODAY: "2027-01-10" });
+    for (const step of merge.steps) expect(step.code, `${step.step}\n${step.out}`).toBe(0);
+    expect(stepOf(merge, /^pulumi preview/).out).toMatch(/removal due on 2027-01-31 \(in 21 days\)/);
+    expect(s.portal.liveUser(USERS.nora)?.status).toBe(2);
+    expect(noraTasks()).toBe(0);
+
+    const early = await runJob(APPLY_JOB, EVENTS.scheduleMain, secrets, dated, { DOCSPACE_TODAY: "2027-01-30" });
+    for (const step of early.steps) expect(step.code, `${step.step}\n${step.out}`).toBe(0);
+    expect(noraTasks()).toBe(0);
+
+    const due = await runJob(APPLY_JOB, EVENTS.scheduleMain, secrets, dated, { DOCSPACE_TODAY: "2027-01-31" });
+    for (const step of due.steps) expect(step.code, `${step.step}\n${step.out}`).toBe(0);
+    expect(stepOf(due, /^pulumi preview/).out).toMatch(/\+ pulumi-nodejs:dynamic\/docspace:UserRemoval: \(create\)\s+\[urn=[^\]]*UserRemoval::nora\.north@example\.com\]/);
+    expect(noraTasks()).toBe(1);
+    expect(s.portal.liveUser(USERS.nora)).toBeUndefined();
+    expect(reEnabled()).toBe(0);
+    for (const e of ENTRIES) expect(tasksFor(e.userId), e.name).toBe(1);
+  }, 600_000);
 
   it("no key appears in anything the jobs printed, posted or summarised", () => {
     expect(allOutput.length).toBeGreaterThan(0);

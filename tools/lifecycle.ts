@@ -46,7 +46,7 @@ export interface StepResult extends PlannedStep {
   outputs?: Props;
 }
 
-/** Runs `program` under mocks and returns every resource it declared, with its serialized inputs. */
+/** Runs `program` (sync or async) under mocks and returns every resource it declared, with its serialized inputs. */
 export async function declareResources(
   program: () => unknown,
   opts: { project?: string; stack?: string; config?: Record<string, string>; preview?: boolean; timeoutMs?: number } = {},
@@ -68,7 +68,8 @@ export async function declareResources(
     stack,
     opts.preview ?? false,
   );
-  const result = program();
+  // The root program is async (it looks at the whole file first): wait for it to declare.
+  const result = await program();
   const declared = collectResources(result);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   // A serialization failure never reaches newResource: bound the wait and say so.

@@ -4,4 +4,4 @@
  */
 import { defineCheckedOffboarding } from "./offboarding-program";
 
-export = defineCheckedOffboarding().then(({ offboardingFile, accounts, totals }) => ({ offboardingFile, accounts, totals }));
+export = defineCheckedOffboarding().then(({ offboardingFile, accounts, totals, impact }) => ({ offboardingFile, accounts, totals, ...(impact ? { impact } : {}) }));

@@ -16,6 +16,8 @@ import { isPreviewOnly, removalLimit } from "../resources/credentials";
 import { isDocSpaceError } from "../docspace/errors";
 import { logicalName } from "./names";
 import { preflightFile } from "./preflight";
+import { maxImpactReads, publishImpacts } from "./impact-report";
+import type { Json } from "../impact/render";
 
 export interface OffboardingProgramOptions {
   /** The offboarding file; default: docspace:offboardingFile, else offboarding.yaml in the project directory. */
@@ -41,6 +43,8 @@ export interface AccountOutcome {
 
 export interface OffboardingOutputs {
   offboardingFile: string;
+  /** What this run does to each newly offboarded person's data (root program, with portal settings). */
+  impact?: Record<string, Json>;
   accounts: Record<string, AccountOutcome>;
   totals: pulumi.Output<Record<string, number>>;
   /** Every resource declared, in file order (for each entry: suspension, transfer, removal). */
@@ -80,6 +84,11 @@ function projectRoot(): string {
   }
 }
 
+/** A path from config or options: absolute, or relative to the project (Pulumi.yaml's directory). */
+function resolveFromProject(file: string, options: OffboardingProgramOptions): string {
+  return isAbsolute(file) ? file : join(options.baseDir ?? projectRoot(), file);
+}
+
 interface Loaded {
   file: string;
   parsed: OffboardingFile;
@@ -92,7 +101,7 @@ interface Loaded {
 function loadWithLimit(options: OffboardingProgramOptions): Loaded {
   const config = new pulumi.Config("docspace");
   const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
-  const path = isAbsolute(file) ? file : join(options.baseDir ?? projectRoot(), file);
+  const path = resolveFromProject(file, options);
   const parsed = load(path);
   try {
     const limit = removalLimit(config.get("maxRemovalsPerRun"), process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
@@ -117,15 +126,21 @@ export function defineOffboarding(options: OffboardingProgramOptions = {}): Offb
 export async function defineCheckedOffboarding(options: OffboardingProgramOptions = {}): Promise<OffboardingOutputs> {
   const loaded = loadWithLimit(options);
   const settings = await portalSettings(loaded.config);
+  let impact: Record<string, Json> | undefined;
   if (settings) {
-    const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY));
+    const maxImpacts = maxImpactReads(loaded.config.get("maxImpactReads"));
+    const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY), maxImpacts);
     if (found.problems.length > 0) {
       const unique = [...new Set(found.problems)];
       const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
       throw new pulumi.RunError(`${loaded.file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
     }
+    if (found.impacts) {
+      const summaryFile = loaded.config.get("summaryFile");
+      impact = publishImpacts(found.impacts, { dryRun: pulumi.runtime.isDryRun(), summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
+    }
   }
-  return declare(loaded);
+  return { ...declare(loaded), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
 }
 
 /** The portal and key the resources will use: docspace:url / docspace:apiKey, else DOCSPACE_URL / DOCSPACE_API_KEY. */

@@ -14,6 +14,9 @@ import { assess, type RemovalAsk, type Verdict } from "../resources/evidence";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
 import { planEntry } from "../offboarding/plan";
+import { isDisabled } from "../docspace/schemas";
+import type { ImpactAction } from "../impact/impact";
+import { readImpacts, type ImpactReport, type PlannedAction } from "./impact-report";
 
 export interface PreflightResult {
   /** Problems that refuse the run, one line each, with the file and line. */
@@ -22,11 +25,22 @@ export interface PreflightResult {
   absent: string[];
   /** Entries that would newly start a removal. */
   newStarts: number;
+  /** Accounts the gate would newly act on (disable, transfer or remove), for the impact report. */
+  planned: PlannedAction[];
+  /** Their impact, read when asked for and nothing refused the run. */
+  impacts?: ImpactReport;
 }
 
-export async function preflightFile(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly = false): Promise<PreflightResult> {
+/** The impact report's action for an entry on this day. */
+function impactAction(r: Removal, day: string): ImpactAction {
+  const plan = planEntry(r, day);
+  if (plan.remove) return r.transferTo !== undefined ? "transfer" : "remove";
+  return plan.transfer ? "transfer-keep-profile" : "disable";
+}
+
+export async function preflightFile(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly = false, maxImpacts = 0): Promise<PreflightResult> {
   try {
-    return await look(file, settings, limit, day, previewOnly);
+    return await look(file, settings, limit, day, previewOnly, maxImpacts);
   } finally {
     await closeConnections();
   }
@@ -41,7 +55,7 @@ function askFor(r: Removal, day: string): RemovalAsk {
   return { account, allowAdmin: r.allowAdmin, purpose: "disable" };
 }
 
-async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean): Promise<PreflightResult> {
+async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean, maxImpacts: number): Promise<PreflightResult> {
   const client = new DocSpaceClient(settings);
   const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
@@ -58,7 +72,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       }
     }),
   );
-  const result: PreflightResult = { problems: [], absent: [], newStarts: 0 };
+  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [] };
   const successors = new Map<string, Removal>();
   for (const [r, v] of verdicts) {
     if (v instanceof Error) {
@@ -74,6 +88,9 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       targets.set(id, logicalName(r));
       if (v.plan.successor) successors.set(v.plan.successor.id.toLowerCase(), r);
       if (v.kind === "start" && v.plan.mode !== "keep" && planEntry(r, day).remove) result.newStarts++;
+      const action = impactAction(r, day);
+      // A disable of an account already disabled changes nothing: no impact to show.
+      if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }
   }
   for (const [id, r] of successors) {
@@ -86,5 +103,6 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
         `If so many are intended, raise it with \`pulumi config set docspace:maxRemovalsPerRun ${result.newStarts}\`, or apply the file in smaller steps.`,
     );
   }
+  if (result.problems.length === 0 && maxImpacts > 0 && result.planned.length > 0) result.impacts = await readImpacts(client, result.planned, maxImpacts);
   return result;
 }

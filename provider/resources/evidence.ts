@@ -183,7 +183,8 @@ function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTa
     const changed =
       (stored !== undefined && stored.mode !== "remove" && stored.transferToId !== undefined) || (ctx.previousTransferTo !== undefined && ctx.previousTransferTo !== null)
         ? ` This entry's transfer is still running and a running transfer cannot be redirected or turned into a removal: put transferTo back as it was until it has finished.`
-        : ` It was not started by this entry, and DocSpace does not say to whom it moves the data or whether it keeps the profile, so it is not adopted.`;
+        : ` It was not started by this step, and DocSpace does not say to whom it moves the data or whether it keeps the profile, so it is not adopted.` +
+          (plan.mode === "keep" ? "" : " (If this entry also transfers the data keeping the profile, this is that transfer: the removal starts in a run after it has finished.)");
     return refuse(
       plan.mode === "transfer" ? "transferTo" : prop,
       `A transfer (reassign/start, ${reassignTask.percentage}%) is already running for ${who}.${changed} Nothing more is started; run again once it has finished, or stop it in DocSpace.`,
