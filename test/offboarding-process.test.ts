@@ -376,6 +376,7 @@ describe("transfer and keep", () => {
       s.portal.advance();
       await new Promise((r) => setTimeout(r, 50));
     }
+    s.portal.options.taskDurationMs = 200;
     const due = await stack.up(file, DUE);
     expect(failed(due)).toEqual([]);
     expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Completed" });
@@ -475,6 +476,21 @@ describe("the account changed outside the tool between runs", () => {
     expect(stack.outputs(REMOVAL, JANE)).toMatchObject({ mode: "recorded", status: "Completed" });
     expect(stack.types(JANE)).toEqual([REMOVAL]);
     expect(statusesOf(USERS.jane)).toEqual([2]);
+  });
+});
+
+describe("one account in two entries with different actions", () => {
+  it("is refused by the resources' own checks too (not only by the program's look at the file), before anything is written", async () => {
+    const { resources } = await lifecycle.declareResources(() => [new pkg.AccountSuspension(JANE, { email: JANE }), new pkg.UserRemoval(USERS.jane, { userId: USERS.jane })]);
+    const host = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
+    try {
+      await host.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:today": BEFORE });
+      const out = await lifecycle.up(host, resources, new Map());
+      expect(out.refused).toEqual([expect.objectContaining({ type: REMOVAL, failures: [{ property: "userId", reason: expect.stringContaining(`the same DocSpace account as ${JANE}`) }] })]);
+    } finally {
+      await host.stop();
+    }
+    expect(s.writes()).toEqual([]);
   });
 });
 

@@ -17,6 +17,7 @@ import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, up, type StackState } from "./lifecycle";
 import { realCliFigures } from "./bench-cli";
+import { preflightFile } from "../provider/program/preflight";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
 const LATENCY_MS = 40 / SCALE;
@@ -110,6 +111,51 @@ async function run(accounts: number): Promise<RunResult> {
   }
 }
 
+/**
+ * The impact report's cost: the program's whole-file look (preflight.ts) over `n` planned removals,
+ * without and with the impact reads; the difference per account is what the report adds.
+ */
+async function impactFigures(n: number): Promise<{ perAccount: number; byRoute: string; extraMs: number }> {
+  const sim = new DocSpaceSimulator({ latencyMs: LATENCY_MS, rateLimits: { requestsPerWindow: PER_WINDOW, windowMs: WINDOW_MS } });
+  const url = await sim.start();
+  try {
+    const lines = ["version: 1", "removals:"];
+    for (let i = 0; i < n; i++) {
+      const u = sim.portal.addUser({ email: `impact.user${i}@example.com`, usedSpace: 1_000_000 * i });
+      if (i % 3 === 0) sim.portal.addRoom({ title: `Room ${i}`, ownerId: u.id });
+      lines.push(`  - email: ${u.email}`);
+    }
+    const file = parseOffboardingFile(lines.join("\n") + "\n", "bench.yaml");
+    const settings = { url, apiKey: ownerKey, requestsPerMinute: PER_WINDOW, rateWindowMs: WINDOW_MS };
+    const day = new Date().toISOString().slice(0, 10);
+    const t0 = performance.now();
+    await preflightFile(file, settings, n, day, false, 0);
+    const t1 = performance.now();
+    const before = sim.log.length;
+    const found = await preflightFile(file, settings, n, day, false, n);
+    const t2 = performance.now();
+    if (found.impacts?.impacts.length !== n) throw new Error(`impact bench: expected ${n} impacts, got ${found.impacts?.impacts.length ?? 0}`);
+    const planOnly = before;
+    const withImpact = sim.log.length - before;
+    const routes = sim.log.slice(before).reduce<Record<string, number>>((m, r) => {
+      m[`${r.method} ${r.route}`] = (m[`${r.method} ${r.route}`] ?? 0) + 1;
+      return m;
+    }, {});
+    const planRoutes = sim.log.slice(0, before).reduce<Record<string, number>>((m, r) => {
+      m[`${r.method} ${r.route}`] = (m[`${r.method} ${r.route}`] ?? 0) + 1;
+      return m;
+    }, {});
+    const extra = Object.entries(routes)
+      .map(([k, v]) => [k, (v - (planRoutes[k] ?? 0)) / n] as const)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(", ");
+    return { perAccount: (withImpact - planOnly) / n, byRoute: extra, extraMs: t2 - t1 - (t1 - t0) };
+  } finally {
+    await sim.stop();
+  }
+}
+
 function parseBench(): { ratio: number; oursMs: number; bareMs: number } {
   const text = ["version: 1", "removals:", ...Array.from({ length: 10_000 }, (_, i) => `  - email: person${i}@example.com\n    reason: "ticket HR-${i}"`)].join("\n");
   const time = (fn: () => unknown, rounds = 5): number => {
@@ -145,6 +191,8 @@ async function main(): Promise<void> {
   line("Parse+validate 10,000 entries / bare yaml.parse", p.ratio.toFixed(2), `(${p.oursMs.toFixed(0)} ms vs ${p.bareMs.toFixed(0)} ms; target <= 3)`);
   line("Peak memory (RSS) of the provider host, 1000 accounts", `${big.peakMb.toFixed(0)} MB`);
   line("Failed removals in all runs", String(results.reduce((n, r) => n + r.failed, 0)));
+  const impact = await impactFigures(100);
+  line("Requests added per planned account by the impact report", impact.perAccount.toFixed(2), `(100 planned removals; ${impact.byRoute}; +${(impact.extraMs / 1000).toFixed(1)} s scaled)`);
   if (!process.env.BENCH_ONLY) await realCliFigures({ scale: SCALE, root: ROOT, line });
 }
 

@@ -14,7 +14,7 @@ import { describeAccount, disable, lookUp } from "./accounts";
 import { configureFromStack, portalClient, previewOnly } from "./credentials";
 import { assess, portalMismatch, proveGone, type RemovalAsk, type Verdict } from "./evidence";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
-import { claim, isOffboardedThisRun, markOffboarded } from "./run-registry";
+import { claim, claimedByAnother, isOffboardedThisRun, markOffboarded } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountProperty } from "./user-removal-model";
 
@@ -77,7 +77,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     const found = targetOf(verdict, inputs, client.origin);
     if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
     markOffboarded(found.target.id, found.target.email);
-    const first = claim("disable", found.target.id, label(inputs));
+    const first = claim("disable", found.target.id, label(inputs)) ?? claimedByAnother(found.target.id, label(inputs));
     if (first !== undefined) return { inputs: news, failures: [{ property: prop, reason: `${label(inputs)} is the same DocSpace account as ${first}, which is also listed; list each account once.` }] };
   } catch (e) {
     return { inputs: news, failures: [portalFailure(e, prop)] };

@@ -31,6 +31,18 @@ export function claim(kind: StepKind, id: string, entry: string): string | undef
   return undefined;
 }
 
+/**
+ * Another entry of this run that claimed `id` for any kind of step. One entry's own steps (its
+ * suspension, transfer and removal) share its label; two entries naming one account do not.
+ */
+export function claimedByAnother(id: string, entry: string): string | undefined {
+  for (const kind of ["remove", "keep", "disable"] as const) {
+    const by = claims.get(key(kind, id));
+    if (by !== undefined && by !== entry) return by;
+  }
+  return undefined;
+}
+
 /** The entry that claimed `id` for `kind` in this run, if any. */
 export function claimedBy(kind: StepKind, id: string): string | undefined {
   return claims.get(key(kind, id));

@@ -10,7 +10,7 @@ import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, scheduleDay } from "./credentials";
-import { claim, claimedBy, countNewRemoval, markOffboarded, nameSuccessor, resetRun, successorNamedBy, type StepKind } from "./run-registry";
+import { claim, claimedBy, claimedByAnother, countNewRemoval, markOffboarded, nameSuccessor, resetRun, successorNamedBy, type StepKind } from "./run-registry";
 import { assess, confirmAlreadyGone, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
 import { adoptAndFollow, completed, initialState, keptTransferSettled, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
@@ -57,7 +57,7 @@ function runRules(inputs: UserRemovalInputs, verdict: Verdict, isNew: boolean): 
   const prop = accountProperty(inputs);
   const me = label(inputs);
   const id = verdict.plan.target.id.toLowerCase();
-  const first = claim(stepKind(inputs), id, me);
+  const first = claim(stepKind(inputs), id, me) ?? claimedByAnother(id, me);
   if (first !== undefined) return [{ property: prop, reason: `${me} is the same DocSpace account as ${first}, which is also listed; list each account once.` }];
   const asSuccessor = successorNamedBy(id);
   if (asSuccessor !== undefined && asSuccessor !== me) {
