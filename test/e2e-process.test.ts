@@ -42,8 +42,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
 
   /** Runs pulumi without blocking this process: the simulator lives here and must keep answering. */
   function pulumi(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
-    const t0 = Date.now();
-    return runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env: { ...env, ...opts.env }, input: opts.input }).then((r) => { require("node:fs").appendFileSync("/tmp/e2e-process-debug.log", `\n===== ${args.join(" ")} (${Date.now() - t0} ms) code ${r.code}\n${r.out}`); return r; });
+    return runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env: { ...env, ...opts.env }, input: opts.input });
   }
 
   async function setConfig(key: string, value: string): Promise<void> {

@@ -402,6 +402,22 @@ describe("the action changed between runs", () => {
     expect(stack.types(JANE)).toEqual([REMOVAL]);
   });
 
+  it("disable → remove whose removal fails: the account stays disabled (this run still offboards it), and the next run retries once", async () => {
+    const stack = new Stack();
+    await stack.up([disable(JANE)], BEFORE);
+    s.portal.failNext.set(USERS.jane, "Could not delete personal folder");
+    const out = await stack.up([entry({ email: JANE })], BEFORE);
+    expect(failed(out)).toEqual([expect.stringContaining("Could not delete personal folder")]);
+    expect(out.writes).toEqual(["POST people/remove/start"]);
+    expect(stack.types(JANE)).toEqual([REMOVAL]);
+    expect(statusesOf(USERS.jane)).toEqual([2]);
+    const retry = await stack.up([entry({ email: JANE })], BEFORE);
+    expect(failed(retry)).toEqual([]);
+    expect(retry.writes).toEqual(["POST people/remove/start"]);
+    expect(tasksOf(USERS.jane)).toHaveLength(2);
+    expect(statusesOf(USERS.jane)).toEqual([2]);
+  });
+
   it("remove with a future date → disable: no change, no writes", async () => {
     const stack = new Stack();
     await stack.up([removeOn(JANE, DUE)], BEFORE);

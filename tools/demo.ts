@@ -124,7 +124,8 @@ async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number>
       totals[String(o.status)] = (totals[String(o.status)] ?? 0) + 1;
     }
     console.log(JSON.stringify({ offboardingFile: (result as { offboardingFile: string }).offboardingFile, accounts, totals }, null, 2));
-    const allDone = outcome.steps.length === resources.length && outcome.steps.every((s) => s.ok && s.outputs?.status === "Completed");
+    // Done: every removal and transfer Completed, every suspension (a dated or disable entry) Disabled.
+    const allDone = outcome.steps.length === resources.length && outcome.steps.every((s) => s.ok && (s.outputs?.status === "Completed" || s.outputs?.status === "Disabled"));
     return allDone && changes.length === 0 ? 0 : 1;
   } finally {
     await host.stop();

@@ -1,6 +1,7 @@
 // A user's own offboarding stack: the package does the work, this file only wires it up.
-// Stack outputs: per-account status, task id and times, and totals by status.
-const { defineOffboarding } = require("pulumi-docspace");
+// It looks at the whole file through the gate first (refusing the run, naming every problem), prints
+// what each planned step does to the person's data, then declares the resources.
+// Stack outputs: per-account action, status, task id and times; totals by status; the plan's impact.
+const { defineCheckedOffboarding } = require("pulumi-docspace");
 
-const { offboardingFile, accounts, totals } = defineOffboarding();
-module.exports = { offboardingFile, accounts, totals };
+module.exports = defineCheckedOffboarding().then(({ offboardingFile, accounts, totals, impact }) => ({ offboardingFile, accounts, totals, ...(impact ? { impact } : {}) }));

@@ -57,12 +57,12 @@ export function maxImpactReads(raw: string | undefined): number {
  * `pulumi preview` prints and pulumi/actions puts in its pull-request comment), and the markdown
  * summary in `summaryFile` and $GITHUB_STEP_SUMMARY. Returns the stack output's data.
  */
-export function publishImpacts(report: ImpactReport, opts: { dryRun: boolean; summaryFile?: string }): Record<string, Json> {
+export function publishImpacts(report: ImpactReport, opts: { summaryFile?: string }): Record<string, Json> {
   for (const { impact } of report.impacts) void pulumi.log.info(renderImpactBlock(impact));
   if (report.unread.length > 0) {
     void pulumi.log.info(`Impact not read for ${report.unread.length} more account(s) (docspace:maxImpactReads): ${report.unread.slice(0, 10).join(", ")}${report.unread.length > 10 ? ", …" : ""}`);
   }
-  const title = opts.dryRun ? "Offboarding plan: what happens to each person's data" : "Offboarding applied: what happened to each person's data";
+  const title = "Offboarding plan: what happens to each person's data";
   let summary = renderImpactSummary(
     report.impacts.map((i) => i.impact),
     { title },

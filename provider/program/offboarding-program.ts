@@ -128,7 +128,9 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
   const settings = await portalSettings(loaded.config);
   let impact: Record<string, Json> | undefined;
   if (settings) {
-    const maxImpacts = maxImpactReads(loaded.config.get("maxImpactReads"));
+    // The impact is the plan's: read for previews (and `up`'s own preview), not again while applying,
+    // so the stack keeps no stale copy and a preview after an `up` shows no change.
+    const maxImpacts = pulumi.runtime.isDryRun() ? maxImpactReads(loaded.config.get("maxImpactReads")) : 0;
     const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY), maxImpacts);
     if (found.problems.length > 0) {
       const unique = [...new Set(found.problems)];
@@ -137,7 +139,7 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
     }
     if (found.impacts) {
       const summaryFile = loaded.config.get("summaryFile");
-      impact = publishImpacts(found.impacts, { dryRun: pulumi.runtime.isDryRun(), summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
+      impact = publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
     }
   }
   return { ...declare(loaded), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
