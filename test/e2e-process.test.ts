@@ -32,6 +32,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
   let s: Simulator;
   let dir: string;
   let file: string;
+  let stackConfig: string;
   let env: NodeJS.ProcessEnv;
   const stack = `e2e-process-${process.pid}`;
   // Fresh accounts, so that the seed's people are untouched and every write can be attributed.
@@ -40,9 +41,14 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
   let transferred: { id: string; email: string };
   let roomId: number;
 
-  /** Runs pulumi without blocking this process: the simulator lives here and must keep answering. */
+  /**
+   * Runs pulumi without blocking this process: the simulator lives here and must keep answering.
+   * The stack's settings live in the temporary folder (--config-file), not in the repository as
+   * Pulumi.<stack>.yaml, where a commit made during the run would pick them up.
+   */
   function pulumi(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
-    return runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env: { ...env, ...opts.env }, input: opts.input });
+    const settings = ["up", "preview", "destroy", "refresh", "config"].includes(args[0]!) ? ["--config-file", stackConfig] : [];
+    return runCommand("pulumi", [...args, ...settings, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env: { ...env, ...opts.env }, input: opts.input });
   }
 
   async function setConfig(key: string, value: string): Promise<void> {
@@ -97,8 +103,12 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
       DOCSPACE_POLL_MAX_MS: "300",
     };
     delete env.DOCSPACE_TODAY; // the runs set the clock themselves
+    stackConfig = join(dir, `Pulumi.${stack}.yaml`);
     const init = spawnSync("pulumi", ["stack", "init", stack, "--cwd", ROOT, "--non-interactive"], { env, encoding: "utf8" });
     expect(init.status, init.stderr).toBe(0);
+    // `stack init` has no --config-file; the file it writes holds only a passphrase salt, and the
+    // first `config set --secret` below writes a fresh one to stackConfig.
+    rmSync(join(ROOT, `Pulumi.${stack}.yaml`), { force: true });
     await setConfig("docspace:url", s.url);
     await setConfig("docspace:offboardingFile", file);
     expect((await pulumi(["config", "set", "--secret", "docspace:apiKey"], { input: KEYS.owner })).code).toBe(0);
@@ -165,7 +175,8 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     expect(s.portal.liveUser(disabled.id)?.status).toBe(2);
     expect(s.portal.liveUser(transferred.id)?.status).toBe(2);
     expect(tasksFor(transferred.id, "reassign")).toBe(1); // not transferred again
-    expect(reEnables()).toEqual([]); // across all three runs, nobody was enabled again
+    expect(reEnables()).toEqual([]); // across all three runs, nobody was enabled again,
+    expect(statusPutsSince(0)).not.toContain("1"); // nor even asked to be
     accounts = await outputs();
     expect(accounts[dated.email]).toMatchObject({ action: "remove", status: "Completed", mode: "remove", removeAfter: REMOVE_AFTER, removalDue: true });
     expect(accounts[disabled.email]).toMatchObject({ action: "disable", status: "Disabled", disabledByStack: true });
