@@ -34,7 +34,7 @@ function askOf(inputs: UserRemovalInputs): RemovalAsk {
 
 /** What to do about an entry whose account does not exist. */
 const ABSENT_ADVICE =
-  "Fix the entry if it has a typo. If the account was removed already (by an interrupted `pulumi up`, whose removal finished meanwhile, or by hand), add `alreadyRemoved: true` to the entry to record it: it is accepted only while DocSpace has no such account. Or delete the entry.";
+  "Fix the entry if it has a typo. If the account was removed already (by an interrupted `pulumi up`, whose removal finished meanwhile, or by hand), add `alreadyRemoved: true` to the entry to record it (without `removeAfter` or another action): it is accepted only while DocSpace has no such account. Or delete the entry.";
 
 // ---- what this run (one provider host: one `pulumi preview` or `up`) has seen ----------------
 
