@@ -93,15 +93,23 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
     return r.out;
   }
 
-  /** `pulumi preview --json`: the stack resource's planned outputs carry `impact`. */
-  async function previewJson(): Promise<{ impact?: Record<string, ImpactOutput>; outputs: Record<string, unknown>; diagnostics: string }> {
+  /**
+   * The stack outputs a preview plans, as data: `pulumi preview --json` leaves the stack's outputs
+   * out of its steps, but the plan `--save-plan` writes carries them (the stack resource's state).
+   */
+  async function plannedOutputs(): Promise<{ impact?: Record<string, ImpactOutput>; outputs: Record<string, unknown> }> {
     const before = writesTo(s).length;
-    const r = await pulumi(["preview", "--json"]);
+    const path = join(dir, "plan.json");
+    rmSync(path, { force: true });
+    const r = await pulumi(["preview", "--save-plan", path]);
     expect(r.code, r.out).toBe(0);
     expect(writesTo(s).slice(before)).toEqual([]);
-    const parsed = JSON.parse(r.stdout) as { steps?: Array<{ newState?: { type: string; outputs?: Record<string, unknown> } }>; diagnostics?: Array<{ message: string }> };
-    const outputs = parsed.steps?.find((x) => x.newState?.type === "pulumi:pulumi:Stack")?.newState?.outputs ?? {};
-    return { impact: outputs.impact as Record<string, ImpactOutput> | undefined, outputs, diagnostics: (parsed.diagnostics ?? []).map((d) => d.message).join("\n") };
+    const text = readFileSync(path, "utf8");
+    seen.push(text);
+    const plan = JSON.parse(text) as { resourcePlans: Record<string, { goal?: { type: string }; state?: Record<string, unknown> }> };
+    const stackPlan = Object.values(plan.resourcePlans).find((x) => x.goal?.type === "pulumi:pulumi:Stack");
+    const outputs = stackPlan?.state ?? {};
+    return { impact: outputs.impact as Record<string, ImpactOutput> | undefined, outputs };
   }
 
   /** The preview's Diagnostics section (the progress lines above it show only a message's first line). */
@@ -302,12 +310,13 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       ]);
     });
 
-    it("exactly one block per account", () => {
+    it("exactly one block per account, and the preview lists the `impact` output", () => {
       expect(blockCount(diagnostics(out))).toBe(8);
+      expect(out.slice(out.indexOf("\nOutputs:"))).toMatch(/^ {4}impact +: \{$/m);
     });
 
-    it("the stack output `impact` carries the same facts as data (pulumi preview --json)", async () => {
-      const { impact } = await previewJson();
+    it("the stack output `impact` carries the same facts as data (the plan of pulumi preview --save-plan)", async () => {
+      const { impact } = await plannedOutputs();
       expect(Object.keys(impact ?? {}).sort()).toEqual(
         ["dora.disable", "gary.group", "ivy.invited", "kim.keep", "leo.ldap", "rita.rooms", "sara.sso", "tom.transfer"].map((n) => `${n}@example.com`),
       );
@@ -376,7 +385,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         "| gary.group@example.com (Gary Group) | remove | none | 2.0 MB | none, deleted | Manages the group Field team, which will have no manager. |",
         "| ivy.invited@example.com (Ivy Invited) | remove | none | 0 B | none, deleted |  |",
       ]);
-      // One preview, one summary appended (the --json preview above appended a second, identical one).
+      // One preview, one summary appended (the --save-plan preview above appended a second, identical one).
       const step = readSummary(stepSummary);
       expect(step.startsWith(`${summary}\n`)).toBe(true);
       expect(step.split("### Offboarding plan").length - 1).toBe(2);
@@ -386,7 +395,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
   describe("2. degraded reads: the preview exits 0, the block says unknown (why), nothing is written", () => {
     /** A fresh account that owns two rooms and manages a group, listed for removal without transferTo. */
     function leaverWithRooms(name: string): string {
-      const u = s.portal.addUser({ email: `${name}@example.com`, firstName: name.split(".")[0], lastName: "Degraded", type: "RoomAdmin", usedSpace: 3 * MB });
+      const u = s.portal.addUser({ email: `${name}@example.com`, firstName: name[0]!.toUpperCase() + name.slice(1, name.indexOf(".")), lastName: "Degraded", type: "RoomAdmin", usedSpace: 3 * MB });
       s.portal.addRoom({ title: `${name} room A`, ownerId: u.id });
       s.portal.addRoom({ title: `${name} room B`, ownerId: u.id });
       s.portal.addGroup({ name: `${name} group`, managerId: u.id, memberIds: [] });
@@ -426,7 +435,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       expect(block).toContain(`Rooms owned: unknown (402 payment required); any go to ${OLIVIA}`);
       expect(block).toContain("Personal documents: 3.0 MB → all deleted (My documents and its trash, including items they shared)");
       expect(block).toContain("Groups managed: pat.payment group → left without a manager");
-      const { impact } = await previewJson();
+      const { impact } = await plannedOutputs();
       expect(impact?.[email]?.rooms).toEqual({ unknown: "402 payment required" });
     }, 300_000);
 
@@ -459,7 +468,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       expect(out).toContain("otto.off@example.com");
       expect(out).not.toMatch(/Rooms owned:|Personal documents:|Otto's room/);
       expect(out).not.toMatch(/^\s+impact\s*:/m);
-      const { outputs } = await previewJson();
+      const { outputs } = await plannedOutputs();
       expect(outputs).toHaveProperty("accounts");
       expect(outputs).not.toHaveProperty("impact");
       expect(s.requests("GET files/rooms").length).toBe(roomReads);
@@ -478,7 +487,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       blockFor(out, "cap.two@example.com");
       expect(diagnostics(out)).toContain("Impact not read for 1 more account(s) (docspace:maxImpactReads): cap.three@example.com");
       expect(readSummary(summaryFile)).toContain("\n1 more account(s) not read (docspace:maxImpactReads).\n");
-      const { impact } = await previewJson();
+      const { impact } = await plannedOutputs();
       expect(Object.keys(impact ?? {}).sort()).toEqual(["cap.one@example.com", "cap.two@example.com"]);
     }, 300_000);
   });

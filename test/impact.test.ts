@@ -272,8 +272,8 @@ describe("reading the impact from the portal", () => {
       const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove" });
       expect(impact.managedGroups).toEqual({ unknown: "the portal answered 500" });
       expect(impact.rooms).toMatchObject({ total: 1 });
-      // Retried as a read (1 + maxRetries), then given up on.
-      expect(requests.filter((r) => r === "GET group/user/{userid}")).toHaveLength(3);
+      // An optional read: retried once at most, then "unknown" (a failing route never makes the preview slow).
+      expect(requests.filter((r) => r === "GET group/user/{userid}")).toHaveLength(2);
       expect(s.writes()).toEqual([]);
     });
 

@@ -194,8 +194,8 @@ export class DocSpaceClient {
    * (docspace/impact-reads.ts). It can only read: the method is fixed here. `path` must be built
    * from fixed segments and ids that went through checkGuid.
    */
-  async read<S extends z.ZodType>(schema: S, call: { path: string; query?: ApiCall["query"]; what: string }): Promise<{ response: z.infer<S>; total?: number }> {
-    const result = await this.transport.call({ method: "GET", path: call.path, query: call.query, retry: "idempotent", what: call.what });
+  async read<S extends z.ZodType>(schema: S, call: { path: string; query?: ApiCall["query"]; what: string; retry?: "idempotent" | "optional" }): Promise<{ response: z.infer<S>; total?: number }> {
+    const result = await this.transport.call({ method: "GET", path: call.path, query: call.query, retry: call.retry ?? "idempotent", what: call.what });
     return { response: validate(schema, result.response, call.what), total: result.total };
   }
 

@@ -74,6 +74,7 @@ export async function listOwnedRooms(client: DocSpaceClient, userId: string, pag
     path: "files/rooms",
     query: { subjectOwnerId: id, searchArea: "Any", startIndex, count },
     what: `list the rooms owned by the user ${id}`,
+    retry: "optional",
   });
   const folders = response.folders ?? [];
   // A portal that ignored the owner filter would list other people's rooms as this person's.
@@ -105,7 +106,7 @@ export async function ownedRooms(client: DocSpaceClient, userId: string, opts: {
 /** GET group/user/{userid}: the groups the user belongs to (not paged). */
 export async function userGroups(client: DocSpaceClient, userId: string): Promise<UserGroup[]> {
   const id = checkGuid(userId, "user id");
-  const { response } = await client.read(groupListSchema, { path: `group/user/${id}`, what: `list the groups of the user ${id}` });
+  const { response } = await client.read(groupListSchema, { path: `group/user/${id}`, what: `list the groups of the user ${id}`, retry: "optional" });
   return response.map((g) => ({
     id: g.id.toLowerCase(),
     name: boundText(g.name, 120),
@@ -134,6 +135,7 @@ export async function pendingInvitationsSentBy(client: DocSpaceClient, inviterId
     path: "people/filter",
     query: { inviterId: id, activationStatus: ACTIVATION_PENDING, startIndex: 0, count: 1 },
     what: `count the pending invitations sent by the user ${id}`,
+    retry: "optional",
   });
   if (total !== undefined) return total;
   if (response.length === 0) return 0;

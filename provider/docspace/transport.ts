@@ -21,7 +21,9 @@ export type RetryPolicy =
   /** Reads and idempotent writes: 429, 5xx, network errors and timeouts. */
   | "idempotent"
   /** Non-idempotent starts: only 429, which DocSpace answers before running anything. */
-  | "only-throttled";
+  | "only-throttled"
+  /** Optional reads (the impact report): as idempotent, but one retry at most; "unknown" beats a slow preview. */
+  | "optional";
 
 export interface ApiCall {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -92,8 +94,9 @@ export class Transport {
       }
       const retryable =
         failure.kind === "rate-limited" ||
-        (spec.retry === "idempotent" && (failure.kind === "server" || failure.kind === "network" || failure.kind === "timeout"));
-      if (!retryable || attempt >= this.settings.maxRetries) throw failure;
+        (spec.retry !== "only-throttled" && (failure.kind === "server" || failure.kind === "network" || failure.kind === "timeout"));
+      const maxRetries = spec.retry === "optional" ? Math.min(1, this.settings.maxRetries) : this.settings.maxRetries;
+      if (!retryable || attempt >= maxRetries) throw failure;
       const delay = this.delayBefore(attempt, failure);
       if (delay === undefined || Date.now() + delay >= deadline) throw failure;
       await sleep(delay);
