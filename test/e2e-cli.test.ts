@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-cli");
 
@@ -67,15 +67,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     s = await startSimulator({ taskDurationMs: 500, rateLimits: {} }); // DocSpace's default limits
     dir = mkdtempSync(join(tmpdir(), "pulumi-e2e-"));
     file = join(dir, "offboarding.yaml");
-    env = {
-      ...process.env,
-      PULUMI_BACKEND_URL: `file://${dir}`,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-      DOCSPACE_POLL_MIN_MS: "100",
-      DOCSPACE_POLL_MAX_MS: "300",
-    };
+    env = localBackendEnv(dir);
     const init = spawnSync("pulumi", ["stack", "init", stack, "--cwd", ROOT, "--non-interactive"], { env, encoding: "utf8" });
     expect(init.status, init.stderr).toBe(0);
     for (const [k, v] of [

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, pulumiCliOnPath, ROOT, runCommand, sim, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, sim, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-impact");
 
@@ -142,17 +142,8 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
     file = join(dir, "offboarding.yaml");
     summaryFile = join(dir, "reports", "offboarding-summary.md");
     stepSummary = join(dir, "github-step-summary.md");
-    env = {
-      ...process.env,
-      PULUMI_BACKEND_URL: `file://${dir}`,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-      // Only the stack config names the portal and the key.
-      DOCSPACE_URL: "",
-      DOCSPACE_API_KEY: "",
-      GITHUB_STEP_SUMMARY: stepSummary,
-    };
+    // Only the stack config names the portal and the key.
+    env = localBackendEnv(dir, { DOCSPACE_URL: "", DOCSPACE_API_KEY: "", GITHUB_STEP_SUMMARY: stepSummary });
     const init = await runCommand("pulumi", ["stack", "init", stack, "--cwd", PROJECT, "--non-interactive"], { env });
     expect(init.code, init.out).toBe(0);
     await config("docspace:url", s.url);

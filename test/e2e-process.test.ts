@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-process");
 
@@ -93,15 +93,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     roomId = s.portal.addRoom({ title: "Mover's projects", ownerId: transferred.id }).id;
     dir = mkdtempSync(join(tmpdir(), "pulumi-e2e-process-"));
     file = join(dir, "offboarding.yaml");
-    env = {
-      ...process.env,
-      PULUMI_BACKEND_URL: `file://${dir}`,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-      DOCSPACE_POLL_MIN_MS: "100",
-      DOCSPACE_POLL_MAX_MS: "300",
-    };
+    env = localBackendEnv(dir);
     delete env.DOCSPACE_TODAY; // the runs set the clock themselves
     stackConfig = join(dir, `Pulumi.${stack}.yaml`);
     const init = spawnSync("pulumi", ["stack", "init", stack, "--cwd", ROOT, "--non-interactive"], { env, encoding: "utf8" });

@@ -4,7 +4,7 @@
  * happened to people comes from the simulator's own record.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, wait, writesTo, type Simulator } from "./helpers";
+import { HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, wait, writesTo, type Simulator } from "./helpers";
 
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type Props = Record<string, unknown>;

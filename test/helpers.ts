@@ -181,3 +181,17 @@ export async function packTarball(dest: string): Promise<string> {
     rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/** A real-CLI test's environment: a local file backend in `dir`, a passphrase, no update checks, quick polling. */
+export function localBackendEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${dir}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    DOCSPACE_POLL_MIN_MS: "100",
+    DOCSPACE_POLL_MAX_MS: "300",
+    ...extra,
+  };
+}

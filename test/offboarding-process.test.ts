@@ -48,7 +48,7 @@ afterEach(async () => {
 });
 
 /** One entry of the offboarding file, as a person writes it. */
-function entry(fields: Record<string, string | boolean>): string {
+function entry(fields: Record<string, string | boolean | number>): string {
   return `  - ${Object.entries(fields)
     .map(([k, v]) => `${k}: ${v}`)
     .join("\n    ")}\n`;
@@ -56,7 +56,7 @@ function entry(fields: Record<string, string | boolean>): string {
 
 const disable = (email: string): string => entry({ email, action: "disable" });
 const removeOn = (email: string, date: string): string => entry({ email, removeAfter: date });
-const transfer = (email: string, extra: Record<string, string | boolean> = {}): string => entry({ email, action: "transfer", keepProfile: true, transferTo: LEAD, ...extra });
+const transfer = (email: string, extra: Record<string, string | boolean | number> = {}): string => entry({ email, action: "transfer", keepProfile: true, transferTo: LEAD, ...extra });
 
 interface Run extends Steps {
   /** What the program printed (pulumi.log.info under mocks). */
