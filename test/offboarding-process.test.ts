@@ -360,6 +360,31 @@ describe("transfer and keep", () => {
     expect(after.writes).toEqual([]);
     expect(statusesOf(USERS.jane)).toEqual([2]);
   });
+  it("a transfer made, whose successor leaves afterwards: later previews and runs stay settled, refuse nothing and write nothing", async () => {
+    const stack = new Stack();
+    const file = [transfer(JANE)];
+    const first = await stack.up(file, BEFORE);
+    expect(failed(first)).toEqual([]);
+    expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Completed" });
+    // The team lead leaves: a new transfer to them would be refused, but this one is done.
+    s.portal.liveUser(USERS.teamLead)!.status = 2;
+
+    const later = await stack.up(file, LATER);
+    expect(later.refused).toEqual([]);
+    expect(failed(later)).toEqual([]);
+    expect(later.writes).toEqual([]);
+    expect(tasksOf(USERS.jane)).toHaveLength(1);
+    // A new entry naming that successor is still refused, by the program's look and its own check.
+    const before = s.writes().length;
+    const other = await stack.up([...file, transfer(MARK)], LATER).then(
+      () => "accepted",
+      (e: unknown) => String(e),
+    );
+    expect(other).toMatch(/mark\.lee@example\.com: The successor Tess Lead <team\.lead@example\.com> is not active/);
+    expect(other).not.toMatch(/jane\.doe/);
+    expect(s.writes()).toHaveLength(before);
+  });
+
   it("a transfer still running when its removal falls due: the run is refused, saying so; once the transfer has finished, the removal starts once", async () => {
     s.portal.options.taskDurationMs = 5000;
     const stack = new Stack();

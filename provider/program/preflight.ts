@@ -65,7 +65,9 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
       const ask = askFor(r, day);
       try {
-        return [r, await assess(client, ask, { preview: true, previewOnly })];
+        // A transfer already made is settled here whatever became of its successor; a new one is
+        // still judged in full by its resource's own check.
+        return [r, await assess(client, ask, { preview: true, previewOnly, settledTransferCounts: true })];
       } catch (e) {
         if (isDocSpaceError(e)) return [r, e];
         throw e;

@@ -10,7 +10,7 @@
  */
 import type { DocSpaceClient } from "../docspace/client";
 import { DocSpaceError } from "../docspace/errors";
-import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
+import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type EmployeeType, type TaskProgress } from "../docspace/schemas";
 import { describeAccount, keyAccount, keyScopes, lookUp, type AccountRef } from "./accounts";
 import { accountProperty } from "./user-removal-model";
 import { isDue, today as clockToday } from "../clock";
@@ -65,6 +65,11 @@ export interface AssessContext {
   preview?: boolean;
   /** A preview-only run (docspace:previewOnly): a key without write permission is not refused in preview. */
   previewOnly?: boolean;
+  /**
+   * A transfer that keeps the profile, already held by the stack (or seen by the whole-file look):
+   * when DocSpace has nothing left to transfer, it is settled, whatever became of the successor since.
+   */
+  settledTransferCounts?: boolean;
 }
 
 export interface Plan {
@@ -81,6 +86,8 @@ export type Verdict =
   /** No account has the entry's email. Not proof of removal: only an id lookup proves that. */
   | { kind: "absent"; reason: string }
   | { kind: "start"; plan: Plan }
+  /** A transfer keeping the profile has nothing left to move (DocSpace's reassign/necessary) and no task runs. */
+  | { kind: "settled"; plan: Plan; proof: string }
   /** A removal of this person (what the entry asks) finished just now, and DocSpace proves the profile gone. */
   | { kind: "finished"; plan: Plan; task: TaskProgress; proof: string }
   | { kind: "adopt"; plan: Plan; task: TaskProgress; taskKind: Mode };
@@ -136,6 +143,15 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   // Disabling touches no data and no task: the rules above are all it needs.
   if (ask.purpose === "disable") return { kind: "start", plan: { mode, target, caller } };
 
+  // A transfer already made: settled by DocSpace's word, even if its successor has left since.
+  if (mode === "keep" && isDisabled(target) && (ctx.settledTransferCounts || ctx.stored?.mode === "keep")) {
+    const tasks = await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]);
+    if (!tasks.some(unfinished)) {
+      const proof = await keptTransferSettled(client, target.id, employeeType(target));
+      if (proof) return { kind: "settled", plan: { mode, target, caller }, proof };
+    }
+  }
+
   // The successor.
   let successor: Employee | undefined;
   if (ask.transferTo !== undefined) {
@@ -159,10 +175,20 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   return refuse(prop, `DocSpace reports a finished removal for ${who}, yet the account still exists. Refusing to start another until this is understood: check the account in DocSpace, then run again.`);
 }
 
+const unfinished = (t?: TaskProgress): boolean => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running);
+
+/**
+ * A transfer that keeps the profile, whose task DocSpace no longer lists: done when DocSpace says
+ * nothing is left to transfer (reassign/necessary false).
+ */
+export async function keptTransferSettled(client: DocSpaceClient, userId: string, type: EmployeeType): Promise<string | undefined> {
+  const necessary = await client.reassignNecessary(userId, type);
+  return necessary ? undefined : `GET people/reassign/necessary?userId=${userId} at ${client.origin}: false (the account owns nothing left to transfer)`;
+}
+
 function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTask?: TaskProgress, reassignTask?: TaskProgress): Verdict {
   const who = describeAccount(plan.target);
   const prop = accountProperty(ask.account);
-  const unfinished = (t?: TaskProgress): boolean => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running);
   if (unfinished(removeTask) && unfinished(reassignTask)) {
     return refuse(prop, `DocSpace is running both a removal and a transfer for ${who}. Nothing more is started; wait for them to finish, then run again.`);
   }

@@ -11,8 +11,8 @@ import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, scheduleDay } from "./credentials";
 import { claim, claimedBy, claimedByAnother, countNewRemoval, markOffboarded, nameSuccessor, resetRun, successorNamedBy, type StepKind } from "./run-registry";
-import { assess, confirmAlreadyGone, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
-import { adoptAndFollow, completed, initialState, keptTransferSettled, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
+import { assess, confirmAlreadyGone, keptTransferSettled, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
+import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 import { TaskStatus, type EmployeeType } from "../docspace/schemas";
@@ -128,6 +128,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
       previewOnly: previewOnly(),
       listedForRemoval: listedElsewhere(inputs),
       previousTransferTo: sameAccount ? (previous.transferTo ?? null) : undefined,
+      settledTransferCounts: sameAccount,
     };
     const verdict = await assess(portalClient(), askOf(inputs), ctx);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
@@ -249,6 +250,9 @@ async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdi
       return completed({ ...previous, reason: inputs.reason }, verdict.proof);
     case "finished":
       return completed(withProgress(initialState(client, inputs, verdict.plan, previous), verdict.task), verdict.proof);
+    case "settled":
+      if (!previous) throw new Error(`Internal: a transfer of ${name} was settled without a record.`); // only stored records are settled
+      return completed({ ...initialState(client, inputs, verdict.plan, previous), transferToId: previous.transferToId }, verdict.proof);
     case "adopt":
     case "start": {
       const state = initialState(client, inputs, verdict.plan, previous);

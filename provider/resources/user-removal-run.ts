@@ -10,7 +10,7 @@ import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docs
 import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable } from "./accounts";
-import { proveGone, transferProof, type Mode, type Plan } from "./evidence";
+import { keptTransferSettled, proveGone, transferProof, type Mode, type Plan } from "./evidence";
 import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
@@ -35,14 +35,6 @@ function doing(mode: Mode): string {
   return mode === "keep" ? "transfer of the data" : "removal";
 }
 
-/**
- * A transfer that keeps the profile, whose task DocSpace no longer lists: done when DocSpace says
- * nothing is left to transfer (reassign/necessary false), still there otherwise.
- */
-export async function keptTransferSettled(client: DocSpaceClient, userId: string, type: ReturnType<typeof employeeType>): Promise<string | undefined> {
-  const necessary = await client.reassignNecessary(userId, type);
-  return necessary ? undefined : `GET people/reassign/necessary?userId=${userId} at ${client.origin}: false (the account owns nothing left to transfer)`;
-}
 
 function statusOf(p: TaskProgress): RemovalStatus {
   if (p.status === TaskStatus.Completed) return "Running"; // finished, but "Completed" needs the profile gone
