@@ -122,6 +122,8 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     const first = await pulumi(["up", "--yes"]);
     expect(first.code, first.out).toBe(0);
     expect(previewPart(first.out)).toContain(`removal due on ${REMOVE_AFTER} (in 29 days)`);
+    // The preview says which way each suspension would go if its entry were taken out.
+    expect(previewPart(first.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); this run disables it: taking the entry out later re-enables it`);
     expect(statusSince(changes).sort()).toEqual([`2:${dated.id}`, `2:${disabled.id}`, `2:${transferred.id}`].sort());
     // Disables at the same moment share one PUT (accounts.ts batches them): count per account above.
     expect(writesSince(writes).filter((w) => w !== "PUT people/status/{status}")).toEqual(["POST people/reassign/start"]);
@@ -144,6 +146,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     const second = await pulumi(["up", "--yes"], { env: clock });
     expect(second.code, second.out).toBe(0);
     expect(previewPart(second.out)).toContain(`removal due on ${REMOVE_AFTER} (in 15 days)`); // the variable was read
+    expect(previewPart(second.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); disabled by this stack: taking the entry out re-enables it`);
     const quiet = await pulumi(["preview", "--expect-no-changes"], { env: clock });
     expect(quiet.code, quiet.out).toBe(0);
     expect(writesSince(writes)).toEqual([]);
@@ -183,6 +186,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     let changes = s.portal.statusChanges.length;
     const up = await pulumi(["up", "--yes"]);
     expect(up.code, up.out).toBe(0);
+    expect(previewPart(up.out)).toContain(`${disabled.email} is no longer in the file: this run re-enables it (this stack disabled it)`);
     expect(writesSince(writes)).toEqual(["PUT people/status/{status}"]);
     expect(statusSince(changes)).toEqual([`1:${disabled.id}`]);
     expect(s.portal.liveUser(disabled.id)?.status).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pkg } from "./helpers";
-import { describePlan, planEntry } from "../provider/offboarding/plan";
+import { describePlan, planEntry, reversalNote, takenOutNote } from "../provider/offboarding/plan";
 import { today } from "../provider/clock";
 
 const { parseOffboardingFile, OffboardingFileError } = pkg;
@@ -95,5 +95,25 @@ describe("what an entry becomes on a given day", () => {
     expect(today(undefined, undefined, new Date("2026-12-31T23:30:00-05:00"))).toBe("2027-01-01");
     expect(() => today("tomorrow", undefined)).toThrow(/docspace:today must be a date written YYYY-MM-DD \(got "tomorrow"\)/);
     expect(() => today(undefined, "2027-13-01")).toThrow(/DOCSPACE_TODAY must be a date/);
+  });
+});
+
+describe("what the preview says about re-enabling", () => {
+  const disabling = planEntry({ action: "disable" }, "2027-01-10");
+  it("says which way a suspension goes if its entry is taken out: from the stack's record, else from the account now", () => {
+    expect(reversalNote(disabling, { disabledByStack: true }, true)).toBe("disabled by this stack: taking the entry out re-enables it");
+    expect(reversalNote(disabling, { disabledByStack: false }, true)).toBe("disabled before this stack: it stays disabled if the entry is taken out");
+    expect(reversalNote(disabling, undefined, true)).toBe("already disabled, not by this stack: it stays disabled if the entry is taken out");
+    expect(reversalNote(disabling, undefined, false)).toBe("this run disables it: taking the entry out later re-enables it");
+    // Handed over to a removal, or no suspension at all: nothing to say.
+    expect(reversalNote(planEntry({ action: "remove", removeAfter: "2027-01-01" }, "2027-01-10"), { disabledByStack: true }, true)).toBe("");
+    expect(reversalNote(planEntry({ action: "remove" }, "2027-01-10"), undefined, false)).toBe("");
+  });
+
+  it("says what taking an entry out does", () => {
+    expect(takenOutNote("a@example.com", { action: "disable", disabledByStack: true })).toMatch(/^a@example\.com is no longer in the file: this run re-enables it/);
+    expect(takenOutNote("a@example.com", { action: "remove", disabledByStack: true, removalDue: true })).toBe("a@example.com is no longer in the file: its record is dropped; nothing changes in DocSpace");
+    expect(takenOutNote("a@example.com", { action: "disable", disabledByStack: false })).toBe("a@example.com is no longer in the file: it stays disabled (it was disabled before this stack)");
+    expect(takenOutNote("a@example.com", { action: "remove" })).toBe("a@example.com is no longer in the file: its record is dropped; nothing changes in DocSpace");
   });
 });

@@ -236,6 +236,7 @@ describe("disable", () => {
     const first = await stack.up([disable(SAM)], BEFORE);
     expect(failed(first)).toEqual([]);
     expect(first.writes).toEqual([]);
+    expect(first.log).toContain(`${SAM} (disable): disabled (signed out everywhere; reversible); already disabled, not by this stack: it stays disabled if the entry is taken out`);
     expect(stack.outputs(SUSPENSION, SAM)).toMatchObject({ status: "Disabled", disabledByStack: false, disabledSince: expect.stringMatching(/^2026-10-01/) });
 
     const out = await stack.up([], BEFORE);

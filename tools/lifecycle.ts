@@ -59,6 +59,8 @@ export async function declareResources(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
         const inputs = args.inputs as Props;
+        // Only the dynamic resources go to the provider host (not, say, the program's stack reference).
+        if (!args.type.startsWith("pulumi-nodejs:dynamic/")) return { id: `${args.name}-id`, state: {} };
         resources.push({ urn: urnFor(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
         return { id: `${args.name}-id`, state: inputs };
       },

@@ -39,3 +39,33 @@ export function describePlan(plan: EntryPlan): string {
   }
   return steps.join(", ") + when;
 }
+
+/** What a stack recorded for an entry's suspension, as far as the notes below need it. */
+export interface Recorded {
+  action?: string;
+  disabledByStack?: boolean;
+  removalDue?: boolean;
+}
+
+/**
+ * Which way a suspension goes when its entry is taken out, for the preview: from the stack's
+ * record when there is one, else from the account's status now (a new entry). The resource's
+ * delete decides for itself; this only says it ahead.
+ */
+export function reversalNote(plan: EntryPlan, recorded: Recorded | undefined, disabledNow: boolean | undefined): string {
+  if (!plan.suspend || plan.suspend.handedOver) return "";
+  if (recorded?.disabledByStack === true) return "disabled by this stack: taking the entry out re-enables it";
+  if (recorded?.disabledByStack === false) return "disabled before this stack: it stays disabled if the entry is taken out";
+  if (disabledNow === true) return "already disabled, not by this stack: it stays disabled if the entry is taken out";
+  if (disabledNow === false) return "this run disables it: taking the entry out later re-enables it";
+  return "";
+}
+
+/** What taking an entry out of the file does, for the preview, from what the stack recorded. */
+export function takenOutNote(name: string, recorded: Recorded): string {
+  if (recorded.disabledByStack === true && !recorded.removalDue) {
+    return `${name} is no longer in the file: this run re-enables it (this stack disabled it), unless DocSpace shows it gone, disabled no more, or its data still moving`;
+  }
+  if (recorded.disabledByStack === false) return `${name} is no longer in the file: it stays disabled (it was disabled before this stack)`;
+  return `${name} is no longer in the file: its record is dropped; nothing changes in DocSpace`;
+}

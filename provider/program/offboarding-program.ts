@@ -9,7 +9,8 @@ import { dirname, isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile } from "../offboarding/parse";
 import { DataTransfer, UserRemoval } from "../resources/user-removal";
 import { AccountSuspension } from "../resources/account-suspension";
-import { describePlan, planEntry } from "../offboarding/plan";
+import { describePlan, planEntry, reversalNote, takenOutNote, type Recorded } from "../offboarding/plan";
+import { previousAccounts } from "./previous-run";
 import { today } from "../clock";
 import type { SettingsInput } from "../docspace/settings";
 import { isPreviewOnly, removalLimit } from "../resources/credentials";
@@ -127,6 +128,7 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
   const loaded = loadWithLimit(options);
   const settings = await portalSettings(loaded.config);
   let impact: Record<string, Json> | undefined;
+  let notes: Notes | undefined;
   if (settings) {
     // The impact is the plan's: read for previews (and `up`'s own preview), not again while applying,
     // so the stack keeps no stale copy and a preview after an `up` shows no change.
@@ -137,12 +139,13 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
       const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
       throw new pulumi.RunError(`${loaded.file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
     }
+    notes = { recorded: await previousAccounts(), disabledNow: found.disabledNow };
     if (found.impacts) {
       const summaryFile = loaded.config.get("summaryFile");
       impact = publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
     }
   }
-  return { ...declare(loaded), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
+  return { ...declare(loaded, notes), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
 }
 
 /** The portal and key the resources will use: docspace:url / docspace:apiKey, else DOCSPACE_URL / DOCSPACE_API_KEY. */
@@ -160,7 +163,13 @@ async function portalSettings(config: pulumi.Config): Promise<SettingsInput | un
   return limits;
 }
 
-function declare({ file, parsed, limit, day }: Loaded): OffboardingOutputs {
+/** What the preview can say about re-enabling: the stack's last record, and the accounts' status now. */
+interface Notes {
+  recorded: Record<string, Recorded>;
+  disabledNow: Map<string, boolean>;
+}
+
+function declare({ file, parsed, limit, day }: Loaded, notes?: Notes): OffboardingOutputs {
   const plans = parsed.removals.map((r) => planEntry(r, day));
   const removing = plans.filter((p) => p.remove).length;
   if (removing > limit) {
@@ -200,7 +209,10 @@ function declare({ file, parsed, limit, day }: Loaded): OffboardingOutputs {
       );
     }
     resources.push(...before, ...(removal ? [removal] : []));
-    if (plan.suspend || plan.due) void pulumi.log.info(`${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${describePlan(plan)}`);
+    if (plan.suspend || plan.due) {
+      const reversal = reversalNote(plan, notes?.recorded[name], notes?.disabledNow.get(name));
+      void pulumi.log.info(`${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${describePlan(plan)}${reversal ? `; ${reversal}` : ""}`);
+    }
     const task = removal ?? transfer;
     const status = task ? task.status : suspension!.status;
     statuses.push(status);
@@ -212,6 +224,9 @@ function declare({ file, parsed, limit, day }: Loaded): OffboardingOutputs {
       ...(suspension ? { disabledByStack: suspension.disabledByStack } : {}),
     };
   });
+  for (const [name, recorded] of Object.entries(notes?.recorded ?? {})) {
+    if (!(name in accounts)) void pulumi.log.info(takenOutNote(name, recorded));
+  }
   const totals = pulumi.all(statuses).apply((all) => {
     const out: Record<string, number> = { total: all.length };
     for (const s of all) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;

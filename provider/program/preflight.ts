@@ -29,6 +29,8 @@ export interface PreflightResult {
   planned: PlannedAction[];
   /** Their impact, read when asked for and nothing refused the run. */
   impacts?: ImpactReport;
+  /** Whether each entry's account (by entry name) is disabled now, where the gate found it. */
+  disabledNow: Map<string, boolean>;
 }
 
 /** The impact report's action for an entry on this day. */
@@ -74,7 +76,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       }
     }),
   );
-  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [] };
+  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [], disabledNow: new Map() };
   const successors = new Map<string, Removal>();
   for (const [r, v] of verdicts) {
     if (v instanceof Error) {
@@ -82,6 +84,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       continue;
     }
     if (v.kind === "refuse") for (const f of v.failures) result.problems.push(`${where(r)}: ${f.reason}`);
+    if ("plan" in v) result.disabledNow.set(logicalName(r), isDisabled(v.plan.target));
     if (v.kind === "absent" && !r.alreadyRemoved) result.absent.push(`${where(r)}: ${v.reason}`);
     if (v.kind === "start" || v.kind === "adopt") {
       const id = v.plan.target.id.toLowerCase();
