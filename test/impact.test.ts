@@ -229,6 +229,37 @@ describe("reading the impact from the portal", () => {
     expect(renderImpactBlock(impact)).toContain("Groups managed: Sales → left without a manager");
   });
 
+  it("keeps portal text on one line: a room, a name and a group with line breaks or ``` cannot fake lines or close the fence", async () => {
+    const u = s.portal.addUser({ email: "multi.line@example.com", type: "User", status: 2, firstName: "Mallory\n  Personal documents: 0 B → untouched\n```", lastName: "Lines" });
+    s.portal.addRoom({ title: "Budget\n  Rooms owned: none\r\n```\n\tWarning: fake", ownerId: u.id });
+    s.portal.addGroup({ name: "Ops\u2028```team", managerId: u.id, memberIds: [] });
+    const impact = await readImpact(owner, { account: await owner.userById(u.id), action: "remove", keyAccount: key });
+    // Flattened where read, not only where printed.
+    expect(impact.account.name).toBe("Mallory Personal documents: 0 B → untouched ''' Lines");
+    expect(impact.rooms).toEqual({ total: 1, titles: ["Budget Rooms owned: none ''' Warning: fake"] });
+    expect(isUnknown(impact.managedGroups) ? impact.managedGroups : impact.managedGroups.map((g) => g.name)).toEqual(["Ops '''team"]);
+    const block = renderImpactBlock(impact);
+    // Header, account, rooms, personal documents, transfer needed, groups, invitations, and two warnings (rooms, group).
+    expect(block.split("\n")).toHaveLength(9);
+    expect(block).not.toContain("```");
+    expect(block.split("\n").filter((l) => l.startsWith("  Personal documents:"))).toHaveLength(1);
+  });
+
+  it("a block built outside the reads still stays on its own lines, without ```", () => {
+    const block = renderImpactBlock(fakeImpact(1, { account: { ...fakeImpact(1).account, name: "Eve\n```" }, warnings: ["one\ntwo ```"] }));
+    expect(block.split("\n")).toHaveLength(8);
+    expect(block).not.toContain("```");
+  });
+
+  it("names at most five managed groups in the warning, then counts the rest", async () => {
+    const id = seedLeaver();
+    for (let k = 1; k <= 12; k++) s.portal.addGroup({ name: `Team ${String(k).padStart(2, "0")}`, managerId: id, memberIds: [] });
+    const impact = await readImpact(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+    expect(impact.managedGroups).toHaveLength(12);
+    const warning = impact.warnings.find((w) => w.startsWith("Manages"));
+    expect(warning).toMatch(/^Manages the groups (Team \d\d, ){4}Team \d\d and 7 more, which will have no manager\.$/);
+  });
+
   it("status and invitations: an invitation never accepted, and the pending invitations the person sent", async () => {
     const id = seedLeaver();
     for (const n of [1, 2]) s.portal.addUser({ email: `invitee.${n}@example.com`, type: "User", activationStatus: 2, invitedById: id });

@@ -83,6 +83,16 @@ describe("what an entry becomes on a given day", () => {
     expect(planEntry(entry, day)).toEqual(plan);
   });
 
+  it("a due removal waits while the entry's own transfer is unfinished (the stack's last run says so), and says so", () => {
+    const waiting = planEntry({ action: "transfer", removeAfter: "2027-01-08" }, day, { transferUnfinished: true });
+    expect(waiting).toEqual({ suspend: { handedOver: false }, transfer: true, remove: false, due: { date: "2027-01-08", daysLeft: -2 }, waitsForTransfer: true });
+    expect(describePlan(waiting)).toBe(
+      "disabled (signed out everywhere; reversible), data transferred to the successor, profile kept; removal due on 2027-01-08 (2 days ago): waits for the transfer to finish, then a later run removes it",
+    );
+    // Only a transfer entry waits; a plain dated removal is due regardless.
+    expect(planEntry({ action: "remove", removeAfter: "2027-01-08" }, day, { transferUnfinished: true }).remove).toBe(true);
+  });
+
   it("says when a removal is due, in days", () => {
     expect(describePlan(planEntry({ action: "remove", removeAfter: "2027-01-31" }, day))).toBe("disabled (signed out everywhere; reversible); removal due on 2027-01-31 (in 21 days)");
     expect(describePlan(planEntry({ action: "remove", removeAfter: "2027-01-11" }, day))).toMatch(/\(in 1 day\)$/);

@@ -85,7 +85,10 @@ class Stack {
     const original = console.log;
     console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
     try {
-      const { resources } = await lifecycle.declareResources(() => program.defineCheckedOffboarding({ file: this.file }), { config: { "docspace:today": day } });
+      const { resources } = await lifecycle.declareResources(() => program.defineCheckedOffboarding({ file: this.file }), {
+        config: { "docspace:today": day },
+        previousOutputs: { accounts: this.recordedAccounts() },
+      });
       return { resources, log: lines.join("\n") };
     } finally {
       console.log = original;
@@ -123,6 +126,23 @@ class Stack {
       await lifecycle.destroy(host, this.state);
       return { steps: [], refused: [], log: "" };
     });
+  }
+
+  /** What the program's `accounts` output held after the last run, rebuilt from the state (as the engine would have stored it). */
+  recordedAccounts(): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const name of new Set([...this.state.values()].map((e) => e.name))) {
+      const suspension = this.outputs(SUSPENSION, name);
+      const moved = this.outputs(TRANSFER, name);
+      const removal = this.outputs(REMOVAL, name);
+      out[name] = {
+        action: moved ? "transfer" : suspension && !removal ? "disable" : "remove",
+        status: (removal ?? moved ?? suspension)?.status,
+        ...(suspension ? { disabledByStack: suspension.disabledByStack } : {}),
+        ...(removal && suspension ? { removalDue: true } : {}),
+      };
+    }
+    return out;
   }
 
   /** The stored outputs of one entry's resource of `type`. */
@@ -386,27 +406,35 @@ describe("transfer and keep", () => {
     expect(s.writes()).toHaveLength(before);
   });
 
-  it("a transfer still running when its removal falls due: the run is refused, saying so; once the transfer has finished, the removal starts once", async () => {
+  it("a transfer still running when its removal falls due: only that removal waits (the rest of the run goes on); once the transfer is recorded done, the removal starts once", async () => {
     s.portal.options.taskDurationMs = 5000;
     const stack = new Stack();
     const file = [transfer(JANE, { removeAfter: DUE, timeoutSeconds: 1 })];
     await stack.up(file, BEFORE);
     expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Running" });
-    const refused = await stack.up(file, DUE).then(
-      () => "accepted",
-      (e: unknown) => String(e),
-    );
-    expect(refused).toMatch(/transfer .* already running .*this is that transfer: the removal starts in a run after it has finished/);
+
+    // Due, with its transfer unfinished: no removal is declared for Jane, and another entry is removed.
+    const waiting = await stack.up([...file, entry({ email: NORA })], DUE);
+    expect(waiting.refused).toEqual([]);
+    expect(waiting.log).toContain(`removal due on ${DUE} (today): waits for the transfer to finish, then a later run removes it`);
+    expect(stack.types(JANE)).not.toContain(REMOVAL);
+    expect(s.portal.liveUser(USERS.nora)).toBeUndefined();
     expect(tasksOf(USERS.jane)).toHaveLength(1);
+
     while (s.portal.startedTasks[0]!.status === 1) {
       s.portal.advance();
       await new Promise((r) => setTimeout(r, 50));
     }
     s.portal.options.taskDurationMs = 200;
-    const due = await stack.up(file, DUE);
-    expect(failed(due)).toEqual([]);
+    // The next run records the transfer done; the removal waits for the record, then starts once.
+    let runs = 0;
+    while (stack.outputs(REMOVAL, JANE)?.status !== "Completed" && runs < 3) {
+      const r = await stack.up([...file, entry({ email: NORA })], DUE);
+      expect(failed(r)).toEqual([]);
+      runs++;
+    }
     expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Completed" });
-    expect(due.writes).toEqual(["POST people/reassign/start"]);
+    expect(stack.outputs(REMOVAL, JANE)).toMatchObject({ status: "Completed" });
     expect(tasksOf(USERS.jane)).toEqual([
       { kind: "reassign", deleteProfile: false, toUserId: USERS.teamLead },
       { kind: "reassign", deleteProfile: true, toUserId: USERS.teamLead },
@@ -611,5 +639,61 @@ describe("a preview-only run", () => {
     expect(out.writes).toEqual([]);
     expect(stack.types(JANE)).toEqual([SUSPENSION]);
     expect(statusesOf(USERS.jane)).toEqual([2]);
+  });
+});
+
+describe("found by a second reading: the edges of re-enabling and of 'done'", () => {
+  it("a transfer that failed in DocSpace is started again by the next run, not recorded done because nothing is 'left to transfer'", async () => {
+    const stack = new Stack();
+    s.portal.failNext.set(USERS.jane, "Could not move shared files");
+    const first = await stack.up([transfer(JANE)], BEFORE);
+    expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Failed" });
+    expect(failed(first)).toHaveLength(1);
+    const again = await stack.up([transfer(JANE)], BEFORE);
+    expect(failed(again)).toEqual([]);
+    expect(tasksOf(USERS.jane)).toEqual([
+      { kind: "reassign", deleteProfile: false, toUserId: USERS.teamLead },
+      { kind: "reassign", deleteProfile: false, toUserId: USERS.teamLead },
+    ]);
+    expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Completed", evidence: expect.stringContaining("status 2 (Completed)") });
+  });
+
+  it("a hand-over to a removal is never undone: a failed removal turned back into `disable`, then taken out, leaves the account disabled", async () => {
+    const stack = new Stack();
+    await stack.up([removeOn(JANE, DUE)], BEFORE);
+    s.portal.failNext.set(USERS.jane, "Could not delete personal folder");
+    await stack.up([removeOn(JANE, DUE)], DUE);
+    expect(stack.outputs(REMOVAL, JANE)).toMatchObject({ status: "Failed" });
+    expect(stack.outputs(SUSPENSION, JANE)).toMatchObject({ handedOver: true });
+    await stack.up([disable(JANE)], DUE);
+    expect(stack.outputs(SUSPENSION, JANE)).toMatchObject({ handedOver: true });
+    const out = await stack.up([], DUE);
+    expect(out.writes).toEqual([]);
+    expect(statusesOf(USERS.jane)).toEqual([2]);
+  });
+
+  it("an account disabled again by someone else after this stack disabled it (re-enabled in between) is not this stack's to re-enable", async () => {
+    const stack = new Stack();
+    await stack.up([disable(JANE)], BEFORE);
+    expect(stack.outputs(SUSPENSION, JANE)).toMatchObject({ disabledByStack: true });
+    // Outside the tool, later: re-enabled, then disabled again (say, a compromised account).
+    s.portal.liveUser(USERS.jane)!.terminatedAt = new Date(Date.now() + 60 * 60_000);
+    const out = await stack.up([], BEFORE);
+    expect(failed(out)).toEqual([]);
+    expect(out.writes).toEqual([]);
+    expect(statusesOf(USERS.jane)).toEqual([2]);
+  });
+
+  it("a disable whose answer is lost (DocSpace did it) is still recorded as this stack's, so taking the entry out re-enables it", async () => {
+    const stack = new Stack();
+    s.inject({ route: "PUT people/status/{status}", kind: "applied-then-503", times: 20 });
+    const first = await stack.up([disable(JANE)], BEFORE, { env: { DOCSPACE_MAX_RETRIES: "1" } });
+    expect(failed(first)).toEqual([]);
+    expect(s.portal.liveUser(USERS.jane)!.status).toBe(2);
+    expect(stack.outputs(SUSPENSION, JANE)).toMatchObject({ status: "Disabled", disabledByStack: true });
+    s.clearFaults();
+    const out = await stack.up([], BEFORE);
+    expect(failed(out)).toEqual([]);
+    expect(statusesOf(USERS.jane).at(-1)).toBe(1);
   });
 });

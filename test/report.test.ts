@@ -334,6 +334,18 @@ describe("pulumi-docspace report against a portal of 2,000 accounts", () => {
     expect(pkg.parseOffboardingFile(`version: 1\n${r.stdout}`).removals).toHaveLength(46 + 150 + 110);
   });
 
+  it("counts days up to DOCSPACE_TODAY when --today is not given; --today wins over it", async () => {
+    const { dir, env } = portal;
+    // Dates other than the real one, so a report that ignored them could not pass.
+    const heading = (day: string): string => `# Suggested by pulumi-docspace report on ${day} for ${portal.sim.url} (read-only; nothing was changed)`;
+    const fromEnv = await report([], { cwd: dir, env: { ...env, DOCSPACE_TODAY: "2031-05-06" } });
+    expect(fromEnv.code, fromEnv.out).toBe(0);
+    expect(fromEnv.stdout.split("\n")[0]).toBe(heading("2031-05-06"));
+    const both = await report(["--today", "2031-05-07"], { cwd: dir, env: { ...env, DOCSPACE_TODAY: "2031-05-06" } });
+    expect(both.code, both.out).toBe(0);
+    expect(both.stdout.split("\n")[0]).toBe(heading("2031-05-07"));
+  });
+
   it("draws a progress line on a terminal only, on stderr, and clears it", async () => {
     const { dir, env } = portal;
     const io = (tty: boolean) => {
@@ -417,6 +429,13 @@ describe("pulumi-docspace report: help, usage and settings (the built command)",
     const bad = await report(["--disabled-days", "soon"], { env: noPortal });
     expect(bad.code).toBe(2);
     expect(bad.out).toContain("--disabled-days must be a whole number of days");
+    expect(bad.stdout).toBe("");
+  });
+
+  it("exits 2 on a DOCSPACE_TODAY that is not a date, naming it, before any request", async () => {
+    const bad = await report([], { env: { ...noPortal, DOCSPACE_URL: "https://portal.example.com", DOCSPACE_API_KEY: "sk-whatever-123456", DOCSPACE_TODAY: "next monday" } });
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain("DOCSPACE_TODAY must be a date such as 2026-11-30");
     expect(bad.stdout).toBe("");
   });
 

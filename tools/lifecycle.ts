@@ -49,7 +49,15 @@ export interface StepResult extends PlannedStep {
 /** Runs `program` (sync or async) under mocks and returns every resource it declared, with its serialized inputs. */
 export async function declareResources(
   program: () => unknown,
-  opts: { project?: string; stack?: string; config?: Record<string, string>; preview?: boolean; timeoutMs?: number } = {},
+  opts: {
+    project?: string;
+    stack?: string;
+    config?: Record<string, string>;
+    preview?: boolean;
+    timeoutMs?: number;
+    /** The stack's outputs from its last run, as a reference to the stack itself reads them. */
+    previousOutputs?: Record<string, unknown>;
+  } = {},
 ): Promise<{ resources: DeclaredResource[]; result: unknown }> {
   const project = opts.project ?? "docspace-offboarding";
   const stack = opts.stack ?? "dev";
@@ -59,7 +67,9 @@ export async function declareResources(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
         const inputs = args.inputs as Props;
-        // Only the dynamic resources go to the provider host (not, say, the program's stack reference).
+        // Only the dynamic resources go to the provider host; the program's reference to its own
+        // stack reads the last run's outputs.
+        if (args.type === "pulumi:pulumi:StackReference") return { id: args.name, state: { name: args.name, outputs: opts.previousOutputs ?? {}, secretOutputNames: [] } };
         if (!args.type.startsWith("pulumi-nodejs:dynamic/")) return { id: `${args.name}-id`, state: {} };
         resources.push({ urn: urnFor(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
         return { id: `${args.name}-id`, state: inputs };
@@ -69,6 +79,7 @@ export async function declareResources(
     project,
     stack,
     opts.preview ?? false,
+    "organization", // as the local backend names it
   );
   // The root program is async (it looks at the whole file first): wait for it to declare.
   const result = await program();

@@ -82,6 +82,18 @@ export function boundText(text: string, max = 300): string {
   return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
 }
 
+/**
+ * Portal text that ends up inside one line of a report (a log line, a pull-request comment inside a
+ * ``` fence): as boundText, and also no line breaks or tabs (every run of whitespace or control
+ * characters becomes one space) and no run of three backticks, so a room title or a name can
+ * neither fake lines of the report nor close its fence.
+ */
+export function boundLine(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/`{3,}/g, (run) => "'".repeat(run.length)).trim();
+  return boundText(flat, max);
+}
+
 export function isDocSpaceError(e: unknown, kind?: DocSpaceErrorKind): e is DocSpaceError {
   return e instanceof DocSpaceError && (kind === undefined || e.kind === kind);
 }

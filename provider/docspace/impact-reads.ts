@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { checkGuid, type DocSpaceClient } from "./client";
-import { boundText, DocSpaceError } from "./errors";
+import { boundLine, DocSpaceError } from "./errors";
 import { guidSchema } from "./schemas";
 
 /** DocSpace's own page bound for files/rooms and people/filter. */
@@ -81,7 +81,7 @@ export async function listOwnedRooms(client: DocSpaceClient, userId: string, pag
   if (folders.some((r) => r.createdBy !== undefined && r.createdBy.id.toLowerCase() !== id)) {
     throw new DocSpaceError("unexpected-response", `DocSpace listed rooms of other owners when asked for the rooms owned by the user ${id}; the portal may not support subjectOwnerId.`);
   }
-  const rooms = folders.map((r) => ({ id: boundText(String(r.id), 64), title: boundText(r.title, 120), roomType: r.roomType }));
+  const rooms = folders.map((r) => ({ id: boundLine(String(r.id), 64), title: boundLine(r.title, 120), roomType: r.roomType }));
   return { rooms, total: response.total };
 }
 
@@ -109,7 +109,7 @@ export async function userGroups(client: DocSpaceClient, userId: string): Promis
   const { response } = await client.read(groupListSchema, { path: `group/user/${id}`, what: `list the groups of the user ${id}`, retry: "optional" });
   return response.map((g) => ({
     id: g.id.toLowerCase(),
-    name: boundText(g.name, 120),
+    name: boundLine(g.name, 120),
     manager: g.manager === undefined || g.manager === null || g.manager === "" ? undefined : typeof g.manager === "string" ? { userName: g.manager } : { id: g.manager.id.toLowerCase() },
   }));
 }
@@ -122,7 +122,7 @@ export function managedBy(group: UserGroup, person: { id: string; userName?: str
   return person.userName !== undefined && person.userName !== "" && m.userName.toLowerCase() === person.userName.toLowerCase();
 }
 
-/** EmployeeActivationStatus.Pending: invited, never accepted. */
+/** EmployeeActivationStatus.Pending: invited, never accepted (the report reads it too). */
 export const ACTIVATION_PENDING = 2;
 
 /**

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import type { DocSpaceClient } from "../docspace/client";
-import { boundText, isDocSpaceError } from "../docspace/errors";
-import { managedBy, ownedRooms, pendingInvitationsSentBy, userGroups } from "../docspace/impact-reads";
+import { boundLine, isDocSpaceError } from "../docspace/errors";
+import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups } from "../docspace/impact-reads";
 import { EmployeeStatus, employeeType, isDisabled, type Employee, type EmployeeType } from "../docspace/schemas";
 
 export type ImpactAction = "remove" | "transfer" | "transfer-keep-profile" | "disable";
@@ -114,13 +114,13 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
   const account: Impact["account"] = {
     id: person.id.toLowerCase(),
     name: nameOf(person),
-    email: person.email === undefined ? undefined : boundText(person.email, 254),
+    email: person.email === undefined ? undefined : boundLine(person.email, 254),
     kind,
     isOwner: person.isOwner === true,
     signIn: profile.isSSO ? "SSO" : profile.isLDAP || person.isLDAP ? "LDAP" : "standard",
-    status: isDisabled(person) ? "disabled" : profile.activationStatus === 2 || (person.status & EmployeeStatus.Pending) !== 0 ? "invited" : "active",
-    disabledSince: profile.terminated === undefined ? undefined : boundText(profile.terminated, 40),
-    registeredAt: profile.registrationDate === undefined ? undefined : boundText(profile.registrationDate, 40),
+    status: isDisabled(person) ? "disabled" : profile.activationStatus === ACTIVATION_PENDING || (person.status & EmployeeStatus.Pending) !== 0 ? "invited" : "active",
+    disabledSince: profile.terminated === undefined ? undefined : boundLine(profile.terminated, 40),
+    registeredAt: profile.registrationDate === undefined ? undefined : boundLine(profile.registrationDate, 40),
   };
 
   const successor: PersonRef = plan.successor ? refOf(plan.successor) : { name: "the successor" };
@@ -164,7 +164,7 @@ function warningsFor(impact: Impact, keyOwner: PersonRef): string[] {
     w.push(`Signs in with ${impact.account.signIn}: the identity provider may create the account again at its next sign-in; remove or block it there too.`);
   }
   if (profileGoes && !isUnknown(impact.managedGroups) && impact.managedGroups.length > 0) {
-    w.push(`Manages ${impact.managedGroups.length === 1 ? "the group" : "the groups"} ${impact.managedGroups.map((g) => g.name).join(", ")}, which will have no manager.`);
+    w.push(`Manages ${impact.managedGroups.length === 1 ? "the group" : "the groups"} ${listTitles(impact.managedGroups.map((g) => g.name), impact.managedGroups.length)}, which will have no manager.`);
   }
   return w;
 }
@@ -176,13 +176,18 @@ export function listTitles(titles: string[], total: number): string {
   return shown.join(", ") + (rest > 0 ? `${shown.length > 0 ? " and " : ""}${rest} more` : "");
 }
 
+/** The first of display name, first and last name, email and id that is not blank once made one line. */
 function nameOf(e: Employee): string {
-  const name = e.displayName?.trim() || [e.firstName, e.lastName].filter((x) => x && x.trim()).join(" ") || e.email || e.id;
-  return boundText(name, 120);
+  const candidates = [e.displayName, [e.firstName, e.lastName].filter((x) => x !== undefined).join(" "), e.email, e.id];
+  for (const c of candidates) {
+    const line = c === undefined ? "" : boundLine(c, 120);
+    if (line !== "") return line;
+  }
+  return e.id;
 }
 
 function refOf(e: Employee): PersonRef {
-  return { id: e.id.toLowerCase(), name: nameOf(e), email: e.email === undefined ? undefined : boundText(e.email, 254) };
+  return { id: e.id.toLowerCase(), name: nameOf(e), email: e.email === undefined ? undefined : boundLine(e.email, 254) };
 }
 
 /** Runs an optional read; any failure becomes the reason it is unknown. */
@@ -196,7 +201,7 @@ async function optional<T>(read: () => Promise<T>, scope: string): Promise<Fact<
 
 /** A short, bounded reason for a failed optional read. */
 export function whyUnknown(e: unknown, scope: string): string {
-  if (!isDocSpaceError(e)) return boundText(`an internal error: ${e instanceof Error ? e.message : String(e)}`, 160);
+  if (!isDocSpaceError(e)) return boundLine(`an internal error: ${e instanceof Error ? e.message : String(e)}`, 160);
   const status = e.httpStatus;
   switch (e.kind) {
     case "forbidden":
@@ -224,6 +229,6 @@ export function whyUnknown(e: unknown, scope: string): string {
     case "validation":
       return "the portal rejected the request (400)";
     case "configuration":
-      return boundText(e.message, 160);
+      return boundLine(e.message, 160);
   }
 }

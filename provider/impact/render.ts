@@ -111,7 +111,15 @@ export function renderImpactBlock(impact: Impact): string {
   lines.push(`  Groups managed: ${groupsLine(impact)}`);
   lines.push(`  Invitations they sent, never accepted: ${factText(impact.pendingInvitationsSent, String)}`);
   for (const w of impact.warnings) lines.push(`  Warning: ${w}`);
-  return lines.join("\n");
+  return lines.map(oneLine).join("\n");
+}
+
+/**
+ * The reads already make portal text one line (boundLine); this keeps an Impact built elsewhere
+ * from adding lines or closing the ``` fence the block is posted in.
+ */
+function oneLine(line: string): string {
+  return line.replace(/[\r\n\v\f\u0085\u2028\u2029]+/g, " ").replace(/`{3,}/g, (run) => "'".repeat(run.length));
 }
 
 // ---- ordering ----------------------------------------------------------------------------

@@ -17,13 +17,22 @@ export interface EntryPlan {
   remove: boolean;
   /** For a dated removal: the date and the days left (0 or less: due). */
   due?: { date: string; daysLeft: number };
+  /** Due, but the entry's own transfer is still under way: the removal waits for a later run. */
+  waitsForTransfer?: boolean;
 }
 
-export function planEntry(r: Pick<Removal, "action" | "removeAfter">, day: string): EntryPlan {
+/**
+ * `transferUnfinished`: the stack's last run left this entry's DataTransfer unfinished. Its
+ * removal then waits for a later run instead of refusing the whole run (the gate would refuse a
+ * removal while a transfer of the same person runs).
+ */
+export function planEntry(r: Pick<Removal, "action" | "removeAfter">, day: string, opts: { transferUnfinished?: boolean } = {}): EntryPlan {
   const due = r.removeAfter !== undefined ? { date: r.removeAfter, daysLeft: daysBetween(day, r.removeAfter) } : undefined;
-  const removeNow = r.action !== "disable" && (r.action === "remove" || r.removeAfter !== undefined) && isDue(r.removeAfter, day);
+  const dueNow = r.action !== "disable" && (r.action === "remove" || r.removeAfter !== undefined) && isDue(r.removeAfter, day);
+  const waitsForTransfer = dueNow && r.action === "transfer" && opts.transferUnfinished === true;
+  const removeNow = dueNow && !waitsForTransfer;
   if (r.action === "remove" && r.removeAfter === undefined) return { transfer: false, remove: true };
-  return { suspend: { handedOver: removeNow }, transfer: r.action === "transfer", remove: removeNow, due };
+  return { suspend: { handedOver: removeNow }, transfer: r.action === "transfer", remove: removeNow, due, ...(waitsForTransfer ? { waitsForTransfer } : {}) };
 }
 
 /** One line for people: what happens to the entry in this run. */
@@ -35,7 +44,13 @@ export function describePlan(plan: EntryPlan): string {
   let when = "";
   if (plan.due) {
     const d = plan.due.daysLeft;
-    when = d > 0 ? `; removal due on ${plan.due.date} (in ${d} day${d === 1 ? "" : "s"})` : `; removal due on ${plan.due.date} (${d === 0 ? "today" : `${-d} day${d === -1 ? "" : "s"} ago`}): removed in this run`;
+    const ago = d === 0 ? "today" : `${-d} day${d === -1 ? "" : "s"} ago`;
+    when =
+      d > 0
+        ? `; removal due on ${plan.due.date} (in ${d} day${d === 1 ? "" : "s"})`
+        : plan.waitsForTransfer
+          ? `; removal due on ${plan.due.date} (${ago}): waits for the transfer to finish, then a later run removes it`
+          : `; removal due on ${plan.due.date} (${ago}): removed in this run`;
   }
   return steps.join(", ") + when;
 }

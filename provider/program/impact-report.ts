@@ -39,9 +39,7 @@ export async function readImpacts(client: DocSpaceClient, planned: PlannedAction
       )),
     );
   }
-  // A transfer whose data has already moved (an earlier run's) changes nothing now.
-  const changing = impacts.filter(({ impact }) => !(impact.action === "transfer-keep-profile" && impact.account.status === "disabled" && impact.transferNeeded === false));
-  return { impacts: changing, unread: planned.slice(max).map((p) => p.name) };
+  return { impacts, unread: planned.slice(max).map((p) => p.name) };
 }
 
 /** The limit on impact reads per run: docspace:maxImpactReads, else 100; 0 turns the report off. */

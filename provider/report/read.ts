@@ -18,12 +18,11 @@
  */
 import type { DocSpaceClient, FilterQuery } from "../docspace/client";
 import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { ACTIVATION_PENDING } from "../docspace/impact-reads";
 import { EmployeeStatus, type Employee } from "../docspace/schemas";
 
 /** DocSpace's largest page (contract 7.15). */
 export const PAGE_SIZE = 100;
-/** EmployeeActivationStatus.Pending. */
-export const ACTIVATION_PENDING = 2;
 
 export type ReadPhase = "disabled" | "invited";
 

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { today as todayFrom } from "../clock";
 import { DocSpaceClient } from "../docspace/client";
 import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import { parseApiKey, parsePortalUrl } from "../docspace/settings";
@@ -43,13 +44,14 @@ Options:
   --disabled-days <n>     suggest accounts disabled more than n days ago (default ${DEFAULT_DISABLED_DAYS})
   --invited-days <n>      suggest invitations older than n days, never accepted (default ${DEFAULT_INVITED_DAYS})
   --url <url>             the portal, https://... (default: DOCSPACE_URL)
-  --today <YYYY-MM-DD>    count days up to this date (default: today, UTC)
+  --today <YYYY-MM-DD>    count days up to this date (default: DOCSPACE_TODAY, else today, UTC)
   -h, --help              show this help
 
 Environment:
   DOCSPACE_URL            the portal, https://your-portal.onlyoffice.com (plain http only for localhost)
   DOCSPACE_API_KEY        an API key of the portal owner or a DocSpace admin, with read access to
                           accounts (there is no option for the key: command lines are not secret)
+  DOCSPACE_TODAY          the date to count days up to, YYYY-MM-DD, when --today is not given
 
 Output: the snippet on stdout; a summary (and, on a terminal, progress) on stderr.
 Exit status: 0 done, 1 a problem with the portal, the key or the file (the message says what to fix),
@@ -182,6 +184,15 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
     out(REPORT_HELP);
     return EXIT_OK;
   }
+  // --today, then DOCSPACE_TODAY, then the UTC date: the same rule as the program's (clock.ts).
+  let today: string;
+  try {
+    today = todayFrom(args.today, io.env.DOCSPACE_TODAY);
+  } catch (e) {
+    if (!isDocSpaceError(e, "configuration")) throw e;
+    err(`pulumi-docspace report: DOCSPACE_TODAY must be a date such as 2026-11-30; unset it to count up to today (UTC).\n`);
+    return EXIT_USAGE;
+  }
 
   let origin: string;
   let apiKey: string;
@@ -222,7 +233,6 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
     }
   }
 
-  const today = args.today ?? new Date().toISOString().slice(0, 10);
   const progress = (p: ReadProgress): void => {
     if (!io.stderrIsTTY) return;
     const what = p.phase === "disabled" ? "disabled accounts" : "pending invitations";

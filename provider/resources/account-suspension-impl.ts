@@ -8,7 +8,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { DocSpaceClient } from "../docspace/client";
 import { withDeadline } from "../docspace/deadline";
-import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import { employeeType, isActive, isDisabled, TaskStatus, type Employee } from "../docspace/schemas";
 import { describeAccount, disable, lookUp } from "./accounts";
 import { configureFromStack, portalClient, previewOnly } from "./credentials";
@@ -101,7 +101,7 @@ async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previou
   let after = target;
   let disabledNow = false;
   if (!isDisabled(target)) {
-    after = await disable(client, target.id);
+    after = await disableOrLearn(client, target);
     if (!isDisabled(after)) throw new DocSpaceError("unexpected-response", `DocSpace did not disable ${describeAccount(target)} (its status is ${after.status}).`);
     disabledNow = true;
   }
@@ -121,6 +121,22 @@ async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previou
   };
 }
 
+/**
+ * Disables an active account. When the answer is lost, DocSpace may have done it: the account is
+ * read again, and if it is disabled now, this step did it (it was active a moment ago), so taking
+ * the entry out later may re-enable it.
+ */
+async function disableOrLearn(client: DocSpaceClient, target: Employee): Promise<Employee> {
+  try {
+    return await disable(client, target.id);
+  } catch (e) {
+    if (!isDocSpaceError(e) || refusedBeforeActing(e)) throw e;
+    const look = await lookUp(client, { userId: target.id }, { newRequest: true });
+    if (look.found && isDisabled(look.user)) return look.user;
+    throw e;
+  }
+}
+
 export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
   refuseIfPreviewOnly(`disable ${label(inputs)}`);
@@ -136,8 +152,10 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
 export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
   const state = parseSuspensionState(olds);
   const inputs = parseInputs(news);
-  const recordOnly = { ...state, handedOver: inputs.handedOver ?? false, reason: inputs.reason, allowAdmin: inputs.allowAdmin ?? false };
-  if (state.status === "Gone" || inputs.handedOver) return { outs: withoutUndefined(recordOnly) };
+  // Once a removal has taken the account over, it stays taken over: its data may be gone already.
+  const handedOver = state.handedOver || (inputs.handedOver ?? false);
+  const recordOnly = { ...state, handedOver, reason: inputs.reason, allowAdmin: inputs.allowAdmin ?? false };
+  if (state.status === "Gone" || handedOver) return { outs: withoutUndefined(recordOnly) };
   refuseIfPreviewOnly(`disable ${label(inputs)}`);
   const client = portalClient();
   const other = portalMismatch(client, state.portal);
@@ -173,7 +191,8 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
   const inputs = parsed.data;
   if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
   if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
-  if ((inputs.handedOver ?? false) !== state.handedOver || (inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
+  // A hand-over is never undone (update keeps it), so only false → true is a change.
+  if ((inputs.handedOver === true && !state.handedOver) || (inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
   if (state.handedOver || state.status === "Gone") return { changes: false };
   try {
     const look = await lookUp(portalClient(), { userId: state.userId });
@@ -203,17 +222,28 @@ export async function remove(_id: string, props: Props): Promise<void> {
   await withDeadline(Date.now() + STEP_SECONDS * 1000, async () => {
     const seen = await proveGone(client, state.userId, state.portal);
     if (seen.gone || !isDisabled(seen.user)) return;
+    // Disabled again by someone else after this stack did it (re-enabled and disabled in between):
+    // that is their decision now, not this stack's to undo.
+    if (disabledSinceByOthers(seen.user.terminated, state.disabledAt)) return;
     const who = describeAccount(seen.user);
     const [removal, transfer] = await Promise.all([client.removeProgress(state.userId), client.reassignProgress(state.userId)]);
     const running = [removal, transfer].find((t) => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running));
     if (running) {
       throw new DocSpaceError(
         "precondition",
-        `Not re-enabling ${who}: DocSpace is moving or deleting their data (${running.percentage}%). The record is kept; run \`pulumi up\` again once that has finished.`,
+        `Not re-enabling ${who}: DocSpace is moving or deleting their data (${running.percentage}%). The record is kept; run \`pulumi up\` (or \`pulumi destroy\`) again once that has finished.`,
         { notSent: true },
       );
     }
     const [after] = await client.setStatus([state.userId], 1);
     if (!after || isDisabled(after)) throw new DocSpaceError("unexpected-response", `DocSpace did not re-enable ${who}.`);
   });
+}
+
+/** DocSpace's `terminated` later than this stack's disable (beyond a few minutes of clock skew). */
+function disabledSinceByOthers(terminated: string | undefined, disabledAt: string | undefined): boolean {
+  if (!terminated || !disabledAt) return false;
+  const t = Date.parse(terminated);
+  const d = Date.parse(disabledAt);
+  return Number.isFinite(t) && Number.isFinite(d) && t > d + 5 * 60_000;
 }

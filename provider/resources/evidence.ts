@@ -52,6 +52,8 @@ export interface Record_ {
   mode: Mode;
   transferToId?: string;
   taskId: string;
+  /** The recorded status (Running, Failed, …). */
+  status?: string;
 }
 
 export interface AssessContext {
@@ -128,13 +130,14 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   const who = describeAccount(target);
 
   // Role and status.
-  if (target.isOwner) return refuse(prop, `${who} is the portal owner; DocSpace never removes the owner. Transfer portal ownership first, or delete this entry.`);
-  if (sameId(caller.id, target.id)) return refuse(prop, `${who} is the account the API key belongs to; an account cannot remove itself. Run this with another admin's key, or delete this entry.`);
+  const [verb, verbing] = ask.purpose === "disable" ? ["disable", "Disabling"] : ["remove", "Removing"];
+  if (target.isOwner) return refuse(prop, `${who} is the portal owner; DocSpace never ${verb}s the owner. Transfer portal ownership first, or delete this entry.`);
+  if (sameId(caller.id, target.id)) return refuse(prop, `${who} is the account the API key belongs to; an account cannot ${verb} itself. Run this with another admin's key, or delete this entry.`);
   if (target.isAdmin && !ask.allowAdmin) {
-    return refuse("allowAdmin", `${who} is a DocSpace admin. Removing an admin must be asked for explicitly: add \`allowAdmin: true\` to the entry (and run with the portal owner's key).`);
+    return refuse("allowAdmin", `${who} is a DocSpace admin. ${verbing} an admin must be asked for explicitly: add \`allowAdmin: true\` to the entry (and run with the portal owner's key).`);
   }
   if (target.isAdmin && !caller.isOwner) {
-    return refuse("allowAdmin", `${who} is a DocSpace admin, and only the portal owner can remove a DocSpace admin; the API key belongs to ${describeAccount(caller)}. Use a key created by the owner.`);
+    return refuse("allowAdmin", `${who} is a DocSpace admin, and only the portal owner can ${verb} a DocSpace admin; the API key belongs to ${describeAccount(caller)}. Use a key created by the owner.`);
   }
   if (target.isLDAP && !isDisabled(target)) {
     return refuse(prop, `${who} is an LDAP account and still active; DocSpace does not let the API disable LDAP accounts. Disable it in DocSpace or in the directory first, then run again.`);
@@ -144,9 +147,12 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   if (ask.purpose === "disable") return { kind: "start", plan: { mode, target, caller } };
 
   // A transfer already made: settled by DocSpace's word, even if its successor has left since.
-  if (mode === "keep" && isDisabled(target) && (ctx.settledTransferCounts || ctx.stored?.mode === "keep")) {
+  // Only a transfer last seen running (whose task has since expired) qualifies: a failed, canceled
+  // or unconfirmed one is started again (a transfer that keeps the profile is safe to repeat).
+  if (mode === "keep" && isDisabled(target) && (ctx.settledTransferCounts || (ctx.stored?.mode === "keep" && ctx.stored.status === "Running"))) {
     const tasks = await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]);
-    if (!tasks.some(unfinished)) {
+    const endedBadly = tasks.some((t) => t !== undefined && (t.status === TaskStatus.Failed || t.status === TaskStatus.Canceled));
+    if (!tasks.some(unfinished) && !endedBadly) {
       const proof = await keptTransferSettled(client, target.id, employeeType(target));
       if (proof) return { kind: "settled", plan: { mode, target, caller }, proof };
     }

@@ -292,10 +292,10 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
   let next: UserRemovalState = task ? withProgress(state, task) : state;
   if (state.mode === "keep") {
     if (task?.status === TaskStatus.Completed) next = completed(next, transferProof(task));
-    else if (!task) {
+    else if (!task && state.status === "Running") {
+      // Last seen running, and its task has expired: DocSpace's word on what is left decides.
       const settled = await keptTransferSettled(client, state.userId, accountTypeOf(state));
-      if (settled) next = completed(next, settled);
-      else if (state.status === "Running") next = { ...state, status: "Failed", error: "DocSpace no longer reports the transfer, and the account still owns data to transfer." };
+      next = settled ? completed(next, settled) : { ...state, status: "Failed", error: "DocSpace no longer reports the transfer, and the account still owns data to transfer." };
     }
   } else if (!task || task.status === TaskStatus.Completed) {
     const gone = await proveGone(client, state.userId, state.portal);
