@@ -13,7 +13,7 @@ import { employeeType, isActive, isDisabled, TaskStatus, type Employee } from ".
 import { describeAccount, disable, lookUp } from "./accounts";
 import { configureFromStack, portalClient, previewOnly } from "./credentials";
 import { assess, portalMismatch, proveGone, type RemovalAsk, type Verdict } from "./evidence";
-import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { containsUnknown, inputFailures, parseStepInputs, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 import { claim, claimedByAnother, isOffboardedThisRun, markOffboarded } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountProperty } from "./user-removal-model";
@@ -34,12 +34,7 @@ function askOf(inputs: SuspensionInputs): RemovalAsk {
 }
 
 function parseInputs(props: Props): SuspensionInputs {
-  const parsed = suspensionInputsSchema.safeParse(withoutProvider(props));
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new Error(`Invalid AccountSuspension inputs: ${String(i.path[0] ?? "inputs")} ${i.message}.`);
-  }
-  return parsed.data;
+  return parseStepInputs(suspensionInputsSchema, props, "AccountSuspension");
 }
 
 /** The gate's verdict as a reason to refuse, or the account to disable. */

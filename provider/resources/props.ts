@@ -37,3 +37,13 @@ export function portalFailure(e: unknown, property: string): dynamic.CheckFailur
   if (!isDocSpaceError(e)) throw e;
   return { property: e.kind === "configuration" || e.kind === "authentication" ? "" : property, reason: e.message };
 }
+
+/** A step's inputs, which check has already validated: anything else is a bug, named by resource and input. */
+export function parseStepInputs<S extends z.ZodType>(schema: S, props: Props, resource: string): z.infer<S> {
+  const parsed = schema.safeParse(withoutProvider(props));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`Invalid ${resource} inputs: ${String(i.path[0] ?? "inputs")} ${i.message}.`);
+  }
+  return parsed.data;
+}

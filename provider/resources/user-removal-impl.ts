@@ -14,7 +14,7 @@ import { claim, claimedBy, claimedByAnother, countNewRemoval, markOffboarded, na
 import { assess, confirmAlreadyGone, keptTransferSettled, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { containsUnknown, inputFailures, parseStepInputs, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 import { TaskStatus, type EmployeeType } from "../docspace/schemas";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -349,10 +349,5 @@ function accountTypeOf(state: UserRemovalState): EmployeeType {
 }
 
 function parseInputs(props: Props): UserRemovalInputs {
-  const parsed = userRemovalInputsSchema.safeParse(withoutProvider(props));
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new Error(`Invalid UserRemoval inputs: ${String(i.path[0] ?? "inputs")} ${i.message}.`);
-  }
-  return parsed.data;
+  return parseStepInputs(userRemovalInputsSchema, props, "UserRemoval");
 }
