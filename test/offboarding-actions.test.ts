@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pkg } from "./helpers";
-import { describePlan, planEntry, reversalNote, takenOutNote } from "../provider/offboarding/plan";
+import { describePlan, planEntry, reversalNote } from "../provider/offboarding/plan";
 import { today } from "../provider/clock";
 
 const { parseOffboardingFile, OffboardingFileError } = pkg;
@@ -83,14 +83,10 @@ describe("what an entry becomes on a given day", () => {
     expect(planEntry(entry, day)).toEqual(plan);
   });
 
-  it("a due removal waits while the entry's own transfer is unfinished (the stack's last run says so), and says so", () => {
-    const waiting = planEntry({ action: "transfer", removeAfter: "2027-01-08" }, day, { transferUnfinished: true });
-    expect(waiting).toEqual({ suspend: { handedOver: false }, transfer: true, remove: false, due: { date: "2027-01-08", daysLeft: -2 }, waitsForTransfer: true });
-    expect(describePlan(waiting)).toBe(
-      "disabled (signed out everywhere; reversible), data transferred to the successor, profile kept; removal due on 2027-01-08 (2 days ago): waits for the transfer to finish, then a later run removes it",
+  it("a due transfer entry says its removal comes once the transfer has finished", () => {
+    expect(describePlan(planEntry({ action: "transfer", removeAfter: "2027-01-08" }, day))).toBe(
+      "data transferred to the successor, profile kept, removed (data and profile; irreversible); removal due on 2027-01-08 (2 days ago): removed in this run, once its transfer has finished",
     );
-    // Only a transfer entry waits; a plain dated removal is due regardless.
-    expect(planEntry({ action: "remove", removeAfter: "2027-01-08" }, day, { transferUnfinished: true }).remove).toBe(true);
   });
 
   it("says when a removal is due, in days", () => {
@@ -110,20 +106,11 @@ describe("what an entry becomes on a given day", () => {
 
 describe("what the preview says about re-enabling", () => {
   const disabling = planEntry({ action: "disable" }, "2027-01-10");
-  it("says which way a suspension goes if its entry is taken out: from the stack's record, else from the account now", () => {
-    expect(reversalNote(disabling, { disabledByStack: true }, true)).toBe("disabled by this stack: taking the entry out re-enables it");
-    expect(reversalNote(disabling, { disabledByStack: false }, true)).toBe("disabled before this stack: it stays disabled if the entry is taken out");
-    expect(reversalNote(disabling, undefined, true)).toBe("already disabled, not by this stack: it stays disabled if the entry is taken out");
-    expect(reversalNote(disabling, undefined, false)).toBe("this run disables it: taking the entry out later re-enables it");
+  it("says which way a suspension goes if its entry is taken out, from the account's status now", () => {
+    expect(reversalNote(disabling, false)).toBe("this run disables it: taking the entry out later re-enables it");
+    expect(reversalNote(disabling, true)).toBe("already disabled: taking the entry out re-enables it only if this stack disabled it (the disabledByStack output)");
     // Handed over to a removal, or no suspension at all: nothing to say.
-    expect(reversalNote(planEntry({ action: "remove", removeAfter: "2027-01-01" }, "2027-01-10"), { disabledByStack: true }, true)).toBe("");
-    expect(reversalNote(planEntry({ action: "remove" }, "2027-01-10"), undefined, false)).toBe("");
-  });
-
-  it("says what taking an entry out does", () => {
-    expect(takenOutNote("a@example.com", { action: "disable", disabledByStack: true })).toMatch(/^a@example\.com is no longer in the file: this run re-enables it/);
-    expect(takenOutNote("a@example.com", { action: "remove", disabledByStack: true, removalDue: true })).toBe("a@example.com is no longer in the file: its record is dropped; nothing changes in DocSpace");
-    expect(takenOutNote("a@example.com", { action: "disable", disabledByStack: false })).toBe("a@example.com is no longer in the file: it stays disabled (it was disabled before this stack)");
-    expect(takenOutNote("a@example.com", { action: "remove" })).toBe("a@example.com is no longer in the file: its record is dropped; nothing changes in DocSpace");
+    expect(reversalNote(planEntry({ action: "remove", removeAfter: "2027-01-01" }, "2027-01-10"), true)).toBe("");
+    expect(reversalNote(planEntry({ action: "remove" }, "2027-01-10"), false)).toBe("");
   });
 });

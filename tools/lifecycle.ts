@@ -55,8 +55,6 @@ export async function declareResources(
     config?: Record<string, string>;
     preview?: boolean;
     timeoutMs?: number;
-    /** The stack's outputs from its last run, as a reference to the stack itself reads them. */
-    previousOutputs?: Record<string, unknown>;
   } = {},
 ): Promise<{ resources: DeclaredResource[]; result: unknown }> {
   const project = opts.project ?? "docspace-offboarding";
@@ -67,9 +65,7 @@ export async function declareResources(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
         const inputs = args.inputs as Props;
-        // Only the dynamic resources go to the provider host; the program's reference to its own
-        // stack reads the last run's outputs.
-        if (args.type === "pulumi:pulumi:StackReference") return { id: args.name, state: { name: args.name, outputs: opts.previousOutputs ?? {}, secretOutputNames: [] } };
+        // Only the dynamic resources go to the provider host.
         if (!args.type.startsWith("pulumi-nodejs:dynamic/")) return { id: `${args.name}-id`, state: {} };
         resources.push({ urn: urnFor(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
         return { id: `${args.name}-id`, state: inputs };

@@ -17,22 +17,13 @@ export interface EntryPlan {
   remove: boolean;
   /** For a dated removal: the date and the days left (0 or less: due). */
   due?: { date: string; daysLeft: number };
-  /** Due, but the entry's own transfer is still under way: the removal waits for a later run. */
-  waitsForTransfer?: boolean;
 }
 
-/**
- * `transferUnfinished`: the stack's last run left this entry's DataTransfer unfinished. Its
- * removal then waits for a later run instead of refusing the whole run (the gate would refuse a
- * removal while a transfer of the same person runs).
- */
-export function planEntry(r: Pick<Removal, "action" | "removeAfter">, day: string, opts: { transferUnfinished?: boolean } = {}): EntryPlan {
+export function planEntry(r: Pick<Removal, "action" | "removeAfter">, day: string): EntryPlan {
   const due = r.removeAfter !== undefined ? { date: r.removeAfter, daysLeft: daysBetween(day, r.removeAfter) } : undefined;
-  const dueNow = r.action !== "disable" && (r.action === "remove" || r.removeAfter !== undefined) && isDue(r.removeAfter, day);
-  const waitsForTransfer = dueNow && r.action === "transfer" && opts.transferUnfinished === true;
-  const removeNow = dueNow && !waitsForTransfer;
+  const removeNow = r.action !== "disable" && (r.action === "remove" || r.removeAfter !== undefined) && isDue(r.removeAfter, day);
   if (r.action === "remove" && r.removeAfter === undefined) return { transfer: false, remove: true };
-  return { suspend: { handedOver: removeNow }, transfer: r.action === "transfer", remove: removeNow, due, ...(waitsForTransfer ? { waitsForTransfer } : {}) };
+  return { suspend: { handedOver: removeNow }, transfer: r.action === "transfer", remove: removeNow, due };
 }
 
 /** One line for people: what happens to the entry in this run. */
@@ -45,42 +36,18 @@ export function describePlan(plan: EntryPlan): string {
   if (plan.due) {
     const d = plan.due.daysLeft;
     const ago = d === 0 ? "today" : `${-d} day${d === -1 ? "" : "s"} ago`;
-    when =
-      d > 0
-        ? `; removal due on ${plan.due.date} (in ${d} day${d === 1 ? "" : "s"})`
-        : plan.waitsForTransfer
-          ? `; removal due on ${plan.due.date} (${ago}): waits for the transfer to finish, then a later run removes it`
-          : `; removal due on ${plan.due.date} (${ago}): removed in this run`;
+    when = d > 0 ? `; removal due on ${plan.due.date} (in ${d} day${d === 1 ? "" : "s"})` : `; removal due on ${plan.due.date} (${ago}): removed in this run${plan.transfer ? ", once its transfer has finished" : ""}`;
   }
   return steps.join(", ") + when;
 }
 
-/** What a stack recorded for an entry's suspension, as far as the notes below need it. */
-export interface Recorded {
-  action?: string;
-  disabledByStack?: boolean;
-  removalDue?: boolean;
-}
-
 /**
- * Which way a suspension goes when its entry is taken out, for the preview: from the stack's
- * record when there is one, else from the account's status now (a new entry). The resource's
- * delete decides for itself; this only says it ahead.
+ * Which way a suspension goes when its entry is taken out, for the preview, from the account's
+ * status now. The resource's delete decides for itself (from its own record); this says it ahead.
  */
-export function reversalNote(plan: EntryPlan, recorded: Recorded | undefined, disabledNow: boolean | undefined): string {
+export function reversalNote(plan: EntryPlan, disabledNow: boolean | undefined): string {
   if (!plan.suspend || plan.suspend.handedOver) return "";
-  if (recorded?.disabledByStack === true) return "disabled by this stack: taking the entry out re-enables it";
-  if (recorded?.disabledByStack === false) return "disabled before this stack: it stays disabled if the entry is taken out";
-  if (disabledNow === true) return "already disabled, not by this stack: it stays disabled if the entry is taken out";
   if (disabledNow === false) return "this run disables it: taking the entry out later re-enables it";
+  if (disabledNow === true) return "already disabled: taking the entry out re-enables it only if this stack disabled it (the disabledByStack output)";
   return "";
-}
-
-/** What taking an entry out of the file does, for the preview, from what the stack recorded. */
-export function takenOutNote(name: string, recorded: Recorded): string {
-  if (recorded.disabledByStack === true && !recorded.removalDue) {
-    return `${name} is no longer in the file: this run re-enables it (this stack disabled it), unless DocSpace shows it gone, disabled no more, or its data still moving`;
-  }
-  if (recorded.disabledByStack === false) return `${name} is no longer in the file: it stays disabled (it was disabled before this stack)`;
-  return `${name} is no longer in the file: its record is dropped; nothing changes in DocSpace`;
 }

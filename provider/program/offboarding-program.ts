@@ -9,14 +9,13 @@ import { dirname, isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile } from "../offboarding/parse";
 import { DataTransfer, UserRemoval } from "../resources/user-removal";
 import { AccountSuspension } from "../resources/account-suspension";
-import { describePlan, planEntry, reversalNote, takenOutNote, type Recorded } from "../offboarding/plan";
-import { previousAccounts } from "./previous-run";
+import { describePlan, planEntry, reversalNote } from "../offboarding/plan";
 import { today } from "../clock";
 import type { SettingsInput } from "../docspace/settings";
 import { isPreviewOnly, removalLimit } from "../resources/credentials";
 import { isDocSpaceError } from "../docspace/errors";
 import { logicalName } from "./names";
-import { preflightFile, type StackFacts } from "./preflight";
+import { preflightFile } from "./preflight";
 import { maxImpactReads, publishImpacts } from "./impact-report";
 import type { Json } from "../impact/render";
 
@@ -133,15 +132,13 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
     // The impact is the plan's: read for previews (and `up`'s own preview), not again while applying,
     // so the stack keeps no stale copy and a preview after an `up` shows no change.
     const maxImpacts = pulumi.runtime.isDryRun() ? maxImpactReads(loaded.config.get("maxImpactReads")) : 0;
-    const recorded = await previousAccounts();
-    const facts = stackFacts(recorded);
-    const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY), maxImpacts, facts);
+    const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY), maxImpacts);
     if (found.problems.length > 0) {
       const unique = [...new Set(found.problems)];
       const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
       throw new pulumi.RunError(`${loaded.file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
     }
-    notes = { recorded, disabledNow: found.disabledNow, transferUnfinished: facts.transferUnfinished };
+    notes = { disabledNow: found.disabledNow };
     if (found.impacts) {
       const summaryFile = loaded.config.get("summaryFile");
       impact = publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
@@ -165,30 +162,13 @@ async function portalSettings(config: pulumi.Config): Promise<SettingsInput | un
   return limits;
 }
 
-/** What the preview can say about re-enabling: the stack's last record, and the accounts' status now. */
+/** What the preview can say about re-enabling: whether each account is disabled now. */
 interface Notes {
-  recorded: Record<string, Recorded>;
   disabledNow: Map<string, boolean>;
-  transferUnfinished: Set<string>;
-}
-
-/**
- * From the stack's last accounts output: transfers still unfinished (their due removal waits) and
- * transfers made (settled, whatever became of their successor).
- */
-function stackFacts(recorded: Record<string, Recorded & { status?: string }>): StackFacts {
-  const facts: StackFacts = { transferUnfinished: new Set(), transferMade: new Set() };
-  for (const [name, r] of Object.entries(recorded)) {
-    if (r.action !== "transfer") continue;
-    // Before its removal, an entry's status is its transfer's.
-    if (r.removalDue === true || r.status === "Completed") facts.transferMade.add(name);
-    else if (r.status !== undefined) facts.transferUnfinished.add(name);
-  }
-  return facts;
 }
 
 function declare({ file, parsed, limit, day }: Loaded, notes?: Notes): OffboardingOutputs {
-  const plans = parsed.removals.map((r) => planEntry(r, day, { transferUnfinished: notes?.transferUnfinished.has(logicalName(r)) }));
+  const plans = parsed.removals.map((r) => planEntry(r, day));
   const removing = plans.filter((p) => p.remove).length;
   if (removing > limit) {
     // The provider's check refuses the removal that would exceed the limit; say the numbers up front.
@@ -228,7 +208,7 @@ function declare({ file, parsed, limit, day }: Loaded, notes?: Notes): Offboardi
     }
     resources.push(...before, ...(removal ? [removal] : []));
     if (plan.suspend || plan.due) {
-      const reversal = reversalNote(plan, notes?.recorded[name], notes?.disabledNow.get(name));
+      const reversal = reversalNote(plan, notes?.disabledNow.get(name));
       void pulumi.log.info(`${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${describePlan(plan)}${reversal ? `; ${reversal}` : ""}`);
     }
     const task = removal ?? transfer;
@@ -242,9 +222,6 @@ function declare({ file, parsed, limit, day }: Loaded, notes?: Notes): Offboardi
       ...(suspension ? { disabledByStack: suspension.disabledByStack } : {}),
     };
   });
-  for (const [name, recorded] of Object.entries(notes?.recorded ?? {})) {
-    if (!(name in accounts)) void pulumi.log.info(takenOutNote(name, recorded));
-  }
   const totals = pulumi.all(statuses).apply((all) => {
     const out: Record<string, number> = { total: all.length };
     for (const s of all) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;

@@ -34,16 +34,10 @@ export interface PreflightResult {
 }
 
 /** The impact report's action for an entry on this day. */
-function impactAction(r: Removal, day: string, stack: StackFacts): ImpactAction {
-  const plan = planEntry(r, day, { transferUnfinished: stack.transferUnfinished.has(logicalName(r)) });
+function impactAction(r: Removal, day: string): ImpactAction {
+  const plan = planEntry(r, day);
   if (plan.remove) return r.transferTo !== undefined ? "transfer" : "remove";
   return plan.transfer ? "transfer-keep-profile" : "disable";
-}
-
-/** What the stack's last run recorded that changes the plan: entries whose transfer is unfinished, and entries whose transfer it made. */
-export interface StackFacts {
-  transferUnfinished: Set<string>;
-  transferMade: Set<string>;
 }
 
 export async function preflightFile(
@@ -53,25 +47,24 @@ export async function preflightFile(
   day: string,
   previewOnly = false,
   maxImpacts = 0,
-  stack: StackFacts = { transferUnfinished: new Set(), transferMade: new Set() },
 ): Promise<PreflightResult> {
   try {
-    return await look(file, settings, limit, day, previewOnly, maxImpacts, stack);
+    return await look(file, settings, limit, day, previewOnly, maxImpacts);
   } finally {
     await closeConnections();
   }
 }
 
 /** The gate's question for an entry on this day: its furthest step (remove, else transfer, else disable). */
-function askFor(r: Removal, day: string, stack: StackFacts): RemovalAsk {
-  const plan = planEntry(r, day, { transferUnfinished: stack.transferUnfinished.has(logicalName(r)) });
+function askFor(r: Removal, day: string): RemovalAsk {
+  const plan = planEntry(r, day);
   const account = r.id !== undefined ? { userId: r.id } : { email: r.email! };
   if (plan.remove) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, removeAfter: r.removeAfter, today: day };
   if (plan.transfer) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, keepProfile: true };
   return { account, allowAdmin: r.allowAdmin, purpose: "disable" };
 }
 
-async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean, maxImpacts: number, stack: StackFacts): Promise<PreflightResult> {
+async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean, maxImpacts: number): Promise<PreflightResult> {
   const client = new DocSpaceClient(settings);
   const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
@@ -79,14 +72,15 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
   const verdicts = await Promise.all(
     file.removals.map(async (r): Promise<[Removal, Verdict | Error]> => {
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
-      const ask = askFor(r, day, stack);
+      const ask = askFor(r, day);
       try {
         // A transfer this stack made is settled whatever became of its successor since; a new one
         // is judged in full.
-        // A transfer this stack started and has not seen finish is its own: followed, not refused
-        // (its resource's check still refuses a changed successor).
-        const own = ask.keepProfile && stack.transferUnfinished.has(logicalName(r)) ? ask.transferTo : undefined;
-        return [r, await assess(client, ask, { preview: true, previewOnly, settledTransferCounts: stack.transferMade.has(logicalName(r)), previousTransferTo: own })];
+        // A transfer already made is settled whatever became of its successor since, and a due
+        // removal waits behind its own entry's running transfer (its DataTransfer comes first).
+        // The resources' own checks still judge both against their records.
+        const ownTransfer = r.action === "transfer" ? (): boolean => true : undefined;
+        return [r, await assess(client, ask, { preview: true, previewOnly, settledTransferCounts: true, ownTransfer })];
       } catch (e) {
         if (isDocSpaceError(e)) return [r, e];
         throw e;
@@ -109,7 +103,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (first !== undefined) result.problems.push(`${where(r)}: the same DocSpace account as ${first}; list each account once.`);
       targets.set(id, logicalName(r));
       if (v.plan.successor) successors.set(v.plan.successor.id.toLowerCase(), r);
-      const action = impactAction(r, day, stack);
+      const action = impactAction(r, day);
       if (v.kind === "start" && v.plan.mode !== "keep" && (action === "remove" || action === "transfer")) result.newStarts++;
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });

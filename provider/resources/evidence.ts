@@ -72,6 +72,11 @@ export interface AssessContext {
    * when DocSpace has nothing left to transfer, it is settled, whatever became of the successor since.
    */
   settledTransferCounts?: boolean;
+  /**
+   * Preview of a removal whose own entry's DataTransfer (declared before it, in this run) is
+   * transferring this person now: the removal waits behind it, so the running transfer is no refusal.
+   */
+  ownTransfer?: (targetId: string) => boolean;
 }
 
 export interface Plan {
@@ -204,6 +209,9 @@ function decideOnTasks(plan: Plan, ask: RemovalAsk, ctx: AssessContext, removeTa
       "transferTo",
       `A removal (remove/start, ${removeTask.percentage}%) is already running for ${who}: it gives the rooms to whoever started it and deletes the rest, so it cannot become a transfer to ${ask.transferTo}. Wait for it to finish and delete this entry, or stop it in DocSpace first.`,
     );
+  }
+  if (reassignTask && unfinished(reassignTask) && plan.mode !== "keep" && ctx.preview && ctx.ownTransfer?.(plan.target.id)) {
+    return { kind: "start", plan }; // after the transfer: the engine runs the removal once its DataTransfer has finished
   }
   if (reassignTask && unfinished(reassignTask)) {
     const stored = ctx.stored;

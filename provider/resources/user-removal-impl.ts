@@ -129,6 +129,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
       listedForRemoval: listedElsewhere(inputs),
       previousTransferTo: sameAccount ? (previous.transferTo ?? null) : undefined,
       settledTransferCounts: sameAccount,
+      ownTransfer: inputs.keepProfile ? undefined : (id) => claimedBy("keep", id) === label(inputs),
     };
     const verdict = await assess(portalClient(), askOf(inputs), ctx);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
