@@ -65,8 +65,6 @@ export async function declareResources(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
         const inputs = args.inputs as Props;
-        // Only the dynamic resources go to the provider host.
-        if (!args.type.startsWith("pulumi-nodejs:dynamic/")) return { id: `${args.name}-id`, state: {} };
         resources.push({ urn: urnFor(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
         return { id: `${args.name}-id`, state: inputs };
       },
@@ -75,7 +73,6 @@ export async function declareResources(
     project,
     stack,
     opts.preview ?? false,
-    "organization", // as the local backend names it
   );
   // The root program is async (it looks at the whole file first): wait for it to declare.
   const result = await program();

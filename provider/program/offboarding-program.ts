@@ -127,7 +127,7 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
   const loaded = loadWithLimit(options);
   const settings = await portalSettings(loaded.config);
   let impact: Record<string, Json> | undefined;
-  let notes: Notes | undefined;
+  let disabledNow: Map<string, boolean> | undefined;
   if (settings) {
     // The impact is the plan's: read for previews (and `up`'s own preview), not again while applying,
     // so the stack keeps no stale copy and a preview after an `up` shows no change.
@@ -138,13 +138,13 @@ export async function defineCheckedOffboarding(options: OffboardingProgramOption
       const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
       throw new pulumi.RunError(`${loaded.file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
     }
-    notes = { disabledNow: found.disabledNow };
+    disabledNow = found.disabledNow;
     if (found.impacts) {
       const summaryFile = loaded.config.get("summaryFile");
       impact = publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
     }
   }
-  return { ...declare(loaded, notes), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
+  return { ...declare(loaded, disabledNow), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
 }
 
 /** The portal and key the resources will use: docspace:url / docspace:apiKey, else DOCSPACE_URL / DOCSPACE_API_KEY. */
@@ -162,12 +162,8 @@ async function portalSettings(config: pulumi.Config): Promise<SettingsInput | un
   return limits;
 }
 
-/** What the preview can say about re-enabling: whether each account is disabled now. */
-interface Notes {
-  disabledNow: Map<string, boolean>;
-}
-
-function declare({ file, parsed, limit, day }: Loaded, notes?: Notes): OffboardingOutputs {
+/** `disabledNow`: whether each entry's account is disabled now (from the whole-file look), for the preview's re-enable notes. */
+function declare({ file, parsed, limit, day }: Loaded, disabledNow?: Map<string, boolean>): OffboardingOutputs {
   const plans = parsed.removals.map((r) => planEntry(r, day));
   const removing = plans.filter((p) => p.remove).length;
   if (removing > limit) {
@@ -208,7 +204,7 @@ function declare({ file, parsed, limit, day }: Loaded, notes?: Notes): Offboardi
     }
     resources.push(...before, ...(removal ? [removal] : []));
     if (plan.suspend || plan.due) {
-      const reversal = reversalNote(plan, notes?.disabledNow.get(name));
+      const reversal = reversalNote(plan, disabledNow?.get(name));
       void pulumi.log.info(`${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${describePlan(plan)}${reversal ? `; ${reversal}` : ""}`);
     }
     const task = removal ?? transfer;

@@ -13,7 +13,7 @@ import type { SettingsInput } from "../docspace/settings";
 import { assess, type RemovalAsk, type Verdict } from "../resources/evidence";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
-import { planEntry } from "../offboarding/plan";
+import { planEntry, type EntryPlan } from "../offboarding/plan";
 import { isDisabled } from "../docspace/schemas";
 import type { ImpactAction } from "../impact/impact";
 import { readImpacts, type ImpactReport, type PlannedAction } from "./impact-report";
@@ -33,9 +33,8 @@ export interface PreflightResult {
   disabledNow: Map<string, boolean>;
 }
 
-/** The impact report's action for an entry on this day. */
-function impactAction(r: Removal, day: string): ImpactAction {
-  const plan = planEntry(r, day);
+/** The impact report's action for an entry, from its plan for the day. */
+function impactAction(r: Removal, plan: EntryPlan): ImpactAction {
   if (plan.remove) return r.transferTo !== undefined ? "transfer" : "remove";
   return plan.transfer ? "transfer-keep-profile" : "disable";
 }
@@ -56,8 +55,7 @@ export async function preflightFile(
 }
 
 /** The gate's question for an entry on this day: its furthest step (remove, else transfer, else disable). */
-function askFor(r: Removal, day: string): RemovalAsk {
-  const plan = planEntry(r, day);
+function askFor(r: Removal, plan: EntryPlan, day: string): RemovalAsk {
   const account = r.id !== undefined ? { userId: r.id } : { email: r.email! };
   if (plan.remove) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, removeAfter: r.removeAfter, today: day };
   if (plan.transfer) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, keepProfile: true };
@@ -69,13 +67,12 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
   const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
   // Every entry at once: accounts.ts shares and batches the reads.
+  const plans = new Map(file.removals.map((r) => [r, planEntry(r, day)]));
   const verdicts = await Promise.all(
     file.removals.map(async (r): Promise<[Removal, Verdict | Error]> => {
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
-      const ask = askFor(r, day);
+      const ask = askFor(r, plans.get(r)!, day);
       try {
-        // A transfer this stack made is settled whatever became of its successor since; a new one
-        // is judged in full.
         // A transfer already made is settled whatever became of its successor since, and a due
         // removal waits behind its own entry's running transfer (its DataTransfer comes first).
         // The resources' own checks still judge both against their records.
@@ -103,8 +100,8 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (first !== undefined) result.problems.push(`${where(r)}: the same DocSpace account as ${first}; list each account once.`);
       targets.set(id, logicalName(r));
       if (v.plan.successor) successors.set(v.plan.successor.id.toLowerCase(), r);
-      const action = impactAction(r, day);
-      if (v.kind === "start" && v.plan.mode !== "keep" && (action === "remove" || action === "transfer")) result.newStarts++;
+      const action = impactAction(r, plans.get(r)!);
+      if (v.kind === "start" && (action === "remove" || action === "transfer")) result.newStarts++;
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }

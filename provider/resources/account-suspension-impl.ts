@@ -10,23 +10,19 @@ import type { DocSpaceClient } from "../docspace/client";
 import { withDeadline } from "../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import { employeeType, isActive, isDisabled, TaskStatus, type Employee } from "../docspace/schemas";
-import { describeAccount, disable, lookUp } from "./accounts";
-import { configureFromStack, portalClient, previewOnly } from "./credentials";
+import { describeAccount, disable, lookUp, nameOf } from "./accounts";
+import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./credentials";
 import { assess, portalMismatch, proveGone, type RemovalAsk, type Verdict } from "./evidence";
-import { containsUnknown, inputFailures, parseStepInputs, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 import { claim, claimedByAnother, isOffboardedThisRun, markOffboarded } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
-import { accountProperty } from "./user-removal-model";
+import { accountLabel, accountProperty } from "./user-removal-model";
 
 /** A disable is one read and one write; it never needs a removal's long deadline. */
 const STEP_SECONDS = 120;
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configureFromStack(req.config);
-}
-
-function label(inputs: SuspensionInputs): string {
-  return inputs.email ?? inputs.userId ?? "";
 }
 
 function askOf(inputs: SuspensionInputs): RemovalAsk {
@@ -61,10 +57,8 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   const inputs = withoutUndefined(parsed.data);
   markOffboarded(inputs.email, inputs.userId);
-  const normalised = news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider };
-  const old = withoutProvider(olds ?? {});
-  const sameAccount = (inputs.userId !== undefined && old.userId === inputs.userId) || (inputs.email !== undefined && typeof old.email === "string" && old.email.toLowerCase() === inputs.email.toLowerCase());
-  if (sameAccount) return { inputs: normalised };
+  const normalised = withProviderOf(inputs, news);
+  if (isSameAccount(previousInputs(olds), inputs)) return { inputs: normalised };
   const prop = accountProperty(inputs);
   try {
     const client = portalClient();
@@ -72,8 +66,8 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     const found = targetOf(verdict, inputs, client.origin);
     if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
     markOffboarded(found.target.id, found.target.email);
-    const first = claim("disable", found.target.id, label(inputs)) ?? claimedByAnother(found.target.id, label(inputs));
-    if (first !== undefined) return { inputs: news, failures: [{ property: prop, reason: `${label(inputs)} is the same DocSpace account as ${first}, which is also listed; list each account once.` }] };
+    const first = claim("disable", found.target.id, accountLabel(inputs)) ?? claimedByAnother(found.target.id, accountLabel(inputs));
+    if (first !== undefined) return { inputs: news, failures: [{ property: prop, reason: `${accountLabel(inputs)} is the same DocSpace account as ${first}, which is also listed; list each account once.` }] };
   } catch (e) {
     return { inputs: news, failures: [portalFailure(e, prop)] };
   }
@@ -82,16 +76,11 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
 
 // ---- create / update -----------------------------------------------------------------------
 
-function refuseIfPreviewOnly(what: string): void {
-  if (!previewOnly()) return;
-  throw new DocSpaceError("configuration", `Refusing to ${what}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). Nothing was changed. Apply from the job that holds the write key.`, { notSent: true });
-}
-
 /** Disables the account if it is not already; says whether this step did it. */
 async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previous: SuspensionState | undefined): Promise<SuspensionState> {
   const verdict = await assess(client, askOf(inputs), {});
   const found = targetOf(verdict, inputs, client.origin);
-  if ("reason" in found) throw new DocSpaceError("precondition", `Refusing to disable ${label(inputs)}: ${found.reason}`, { notSent: true });
+  if ("reason" in found) throw new DocSpaceError("precondition", `Refusing to disable ${accountLabel(inputs)}: ${found.reason}`, { notSent: true });
   const target = found.target;
   let after = target;
   let disabledNow = false;
@@ -103,7 +92,7 @@ async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previou
   return {
     userId: target.id.toLowerCase(),
     email: (target.email ?? inputs.email ?? "").toLowerCase(),
-    displayName: boundText(target.displayName || [target.firstName, target.lastName].filter(Boolean).join(" "), 200),
+    displayName: boundText(nameOf(target), 200),
     accountType: employeeType(target),
     status: "Disabled",
     disabledByStack: (previous?.disabledByStack ?? false) || disabledNow,
@@ -134,7 +123,7 @@ async function disableOrLearn(client: DocSpaceClient, target: Employee): Promise
 
 export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
-  refuseIfPreviewOnly(`disable ${label(inputs)}`);
+  refuseIfPreviewOnly(`disable ${accountLabel(inputs)}`, "Nothing was changed.");
   const client = portalClient();
   const state = await withDeadline(Date.now() + STEP_SECONDS * 1000, () => suspend(client, inputs, undefined));
   return { id: state.userId, outs: withoutUndefined(state) };
@@ -151,7 +140,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   const handedOver = state.handedOver || (inputs.handedOver ?? false);
   const recordOnly = { ...state, handedOver, reason: inputs.reason, allowAdmin: inputs.allowAdmin ?? false };
   if (state.status === "Gone" || handedOver) return { outs: withoutUndefined(recordOnly) };
-  refuseIfPreviewOnly(`disable ${label(inputs)}`);
+  refuseIfPreviewOnly(`disable ${accountLabel(inputs)}`, "Nothing was changed.");
   const client = portalClient();
   const other = portalMismatch(client, state.portal);
   if (other) throw new DocSpaceError("configuration", other);
@@ -210,7 +199,7 @@ export async function remove(_id: string, props: Props): Promise<void> {
   const state = parseSuspensionState(props);
   if (state.handedOver || !state.disabledByStack || state.status === "Gone") return;
   if (isOffboardedThisRun(state.userId, state.email)) return;
-  refuseIfPreviewOnly(`re-enable ${state.email || state.userId}`);
+  refuseIfPreviewOnly(`re-enable ${state.email || state.userId}`, "Nothing was changed.");
   const client = portalClient();
   const other = portalMismatch(client, state.portal);
   if (other) throw new DocSpaceError("configuration", other);

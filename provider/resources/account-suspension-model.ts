@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { entryRules, namesOneAccount } from "../entry-rules";
-import { withoutProvider } from "./props";
+import { parseStoredState } from "./props";
 
 export const suspensionInputsSchema = z
   .object({
@@ -42,11 +42,11 @@ export const suspensionStateSchema = z.object({
 export type SuspensionState = z.infer<typeof suspensionStateSchema>;
 
 export function parseSuspensionState(props: Record<string, unknown>): SuspensionState {
-  const parsed = suspensionStateSchema.safeParse({ displayName: "", accountType: "", handedOver: false, allowAdmin: false, portal: "", ...withoutProvider(props) });
-  if (!parsed.success) {
-    throw new Error(
-      `The stored state of this AccountSuspension is not readable (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}). Run \`pulumi refresh\`, or remove it from the stack with \`pulumi state delete\`.`,
-    );
-  }
-  return parsed.data;
+  return parseStoredState(
+    suspensionStateSchema,
+    { displayName: "", accountType: "", handedOver: false, allowAdmin: false, portal: "" },
+    props,
+    "AccountSuspension",
+    "Run `pulumi refresh`, or remove it from the stack with `pulumi state delete`.",
+  );
 }

@@ -238,7 +238,12 @@ export async function disable(client: DocSpaceClient, userId: string): Promise<E
   return alone;
 }
 
+/** The person's name as DocSpace shows it: the display name, else first and last name (may be empty). */
+export function nameOf(u: Employee): string {
+  return u.displayName || [u.firstName, u.lastName].filter(Boolean).join(" ");
+}
+
 export function describeAccount(u: Employee): string {
-  const name = u.displayName || [u.firstName, u.lastName].filter(Boolean).join(" ");
+  const name = nameOf(u);
   return `${name ? `${name} ` : ""}<${u.email ?? u.id}>`;
 }

@@ -68,6 +68,12 @@ export function previewOnly(): boolean {
   return isPreviewOnly(previewOnlySetting, process.env.DOCSPACE_PREVIEW_ONLY);
 }
 
+/** In a preview-only run, refuses a step that would write (`what`, e.g. "remove a@b.c"), saying what did not happen. */
+export function refuseIfPreviewOnly(what: string, nothing: string): void {
+  if (!previewOnly()) return;
+  throw new DocSpaceError("configuration", `Refusing to ${what}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). ${nothing} Apply from the job that holds the write key.`, { notSent: true });
+}
+
 export function isPreviewOnly(fromConfig: string | undefined, fromEnv: string | undefined): boolean {
   const raw = (fromConfig ?? fromEnv ?? "").trim().toLowerCase();
   return raw === "true" || raw === "1" || raw === "yes";

@@ -106,8 +106,9 @@ const refuse = (property: string, reason: string): Verdict => ({ kind: "refuse",
 export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: AssessContext = {}): Promise<Verdict> {
   const prop = accountProperty(ask.account);
   // Nobody is removed before their date, whatever the program declared.
-  if (ask.purpose !== "disable" && !ask.keepProfile && ask.removeAfter !== undefined && !isDue(ask.removeAfter, ask.today ?? todayUtc())) {
-    return refuse("removeAfter", `${named(ask.account)} is not due for removal until ${ask.removeAfter} (today is ${ask.today ?? todayUtc()}, UTC); nothing is removed before that day.`);
+  const day = ask.today ?? todayUtc();
+  if (ask.purpose !== "disable" && !ask.keepProfile && ask.removeAfter !== undefined && !isDue(ask.removeAfter, day)) {
+    return refuse("removeAfter", `${named(ask.account)} is not due for removal until ${ask.removeAfter} (today is ${day}, UTC); nothing is removed before that day.`);
   }
   if (ctx.stored) {
     const other = portalMismatch(client, ctx.stored.portal);
@@ -154,8 +155,11 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   // A transfer already made: settled by DocSpace's word, even if its successor has left since.
   // Only a transfer last seen running (whose task has since expired) qualifies: a failed, canceled
   // or unconfirmed one is started again (a transfer that keeps the profile is safe to repeat).
+  // Both progress routes, read at most once in this assessment (the settled check and the task rules share them).
+  let taskReads: Promise<[TaskProgress | undefined, TaskProgress | undefined]> | undefined;
+  const tasksNow = (): Promise<[TaskProgress | undefined, TaskProgress | undefined]> => (taskReads ??= Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]));
   if (mode === "keep" && isDisabled(target) && (ctx.settledTransferCounts || (ctx.stored?.mode === "keep" && ctx.stored.status === "Running"))) {
-    const tasks = await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]);
+    const tasks = await tasksNow();
     const endedBadly = tasks.some((t) => t !== undefined && (t.status === TaskStatus.Failed || t.status === TaskStatus.Canceled));
     if (!tasks.some(unfinished) && !endedBadly) {
       const proof = await keptTransferSettled(client, target.id, employeeType(target));
@@ -176,7 +180,7 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, ctx: Asses
   // account that is not disabled, so an active account can have a task only if it was re-enabled
   // while one ran, and the start's own reads catch that.
   const readTasks = !ctx.preview || isDisabled(target);
-  const [removeTask, reassignTask] = readTasks ? await Promise.all([client.removeProgress(target.id), client.reassignProgress(target.id)]) : [undefined, undefined];
+  const [removeTask, reassignTask] = readTasks ? await tasksNow() : [undefined, undefined];
   const plan: Plan = { mode, target, successor, caller };
   const verdict = decideOnTasks(plan, ask, ctx, removeTask, reassignTask);
   if (verdict.kind !== "finished" || plan.mode === "keep") return verdict;

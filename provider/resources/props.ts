@@ -47,3 +47,40 @@ export function parseStepInputs<S extends z.ZodType>(schema: S, props: Props, re
   }
   return parsed.data;
 }
+
+/** The checked inputs as Pulumi stores them, keeping the serialized provider it sent. */
+export function withProviderOf(inputs: object, news: Props): Props {
+  const checked: Props = { ...inputs };
+  return news.__provider === undefined ? checked : { ...checked, __provider: news.__provider };
+}
+
+export interface PreviousInputs {
+  email?: string;
+  userId?: string;
+  transferTo?: string;
+}
+
+/** The stored inputs of an entry already in the stack, read leniently (another version may have written them). */
+export function previousInputs(olds: Props | undefined): PreviousInputs | undefined {
+  const prev = withoutProvider(olds ?? {});
+  if (Object.keys(prev).length === 0) return undefined;
+  const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : undefined);
+  return { email: text(prev.email), userId: text(prev.userId), transferTo: text(prev.transferTo) };
+}
+
+/** Whether the new inputs name the account the stored ones named. */
+export function isSameAccount(a: PreviousInputs | undefined, b: { email?: string; userId?: string }): boolean {
+  if (a === undefined) return false;
+  if (b.userId !== undefined && a.userId !== undefined) return a.userId === b.userId.toLowerCase();
+  if (b.email !== undefined && a.email !== undefined) return a.email === b.email.toLowerCase();
+  return false;
+}
+
+/** Stored state, read leniently (defaults for fields older versions did not write); unreadable state says what to do. */
+export function parseStoredState<S extends z.ZodType>(schema: S, defaults: Props, props: Props, resource: string, advice: string): z.infer<S> {
+  const parsed = schema.safeParse({ ...defaults, ...withoutProvider(props) });
+  if (!parsed.success) {
+    throw new Error(`The stored state of this ${resource} is not readable (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}). ${advice}`);
+  }
+  return parsed.data;
+}

@@ -9,12 +9,12 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
-import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, scheduleDay } from "./credentials";
+import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay } from "./credentials";
 import { claim, claimedBy, claimedByAnother, countNewRemoval, markOffboarded, nameSuccessor, resetRun, successorNamedBy, type StepKind } from "./run-registry";
 import { assess, confirmAlreadyGone, keptTransferSettled, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
-import { accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import { containsUnknown, inputFailures, parseStepInputs, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { accountLabel, accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 import { TaskStatus, type EmployeeType } from "../docspace/schemas";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -43,8 +43,9 @@ export function resetRunGuard(): void {
   resetRun();
 }
 
-function label(inputs: UserRemovalInputs): string {
-  return inputs.email ?? inputs.userId ?? "";
+/** What a step of this entry does, for messages: "remove", or "transfer the data of" for a DataTransfer. */
+function verbOf(inputs: UserRemovalInputs): string {
+  return inputs.keepProfile ? "transfer the data of" : "remove";
 }
 
 function stepKind(inputs: UserRemovalInputs): StepKind {
@@ -55,7 +56,7 @@ function stepKind(inputs: UserRemovalInputs): StepKind {
 function runRules(inputs: UserRemovalInputs, verdict: Verdict, isNew: boolean): dynamic.CheckFailure[] {
   if (verdict.kind !== "start" && verdict.kind !== "adopt") return [];
   const prop = accountProperty(inputs);
-  const me = label(inputs);
+  const me = accountLabel(inputs);
   const id = verdict.plan.target.id.toLowerCase();
   const first = claim(stepKind(inputs), id, me) ?? claimedByAnother(id, me);
   if (first !== undefined) return [{ property: prop, reason: `${me} is the same DocSpace account as ${first}, which is also listed; list each account once.` }];
@@ -80,20 +81,8 @@ function guardNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFa
   return {
     property: accountProperty(inputs),
     reason:
-      `Refusing to start more than ${limit} removals in one run (docspace:maxRemovalsPerRun): ${label(inputs)} would be number ${count}. Nothing has been removed by this check. ` +
+      `Refusing to start more than ${limit} removals in one run (docspace:maxRemovalsPerRun): ${accountLabel(inputs)} would be number ${count}. Nothing has been removed by this check. ` +
       `If so many removals are intended, raise the limit with \`pulumi config set docspace:maxRemovalsPerRun ${Math.max(count, limit * 2)}\` (or DOCSPACE_MAX_REMOVALS_PER_RUN), or apply the file in smaller steps.`,
-  };
-}
-
-/** Another entry of this run that offboards the account (as a successor it would be a problem). */
-function listedElsewhere(inputs: UserRemovalInputs): (id: string) => string | undefined {
-  const me = label(inputs);
-  return (id) => {
-    for (const kind of ["remove", "keep", "disable"] as const) {
-      const by = claimedBy(kind, id);
-      if (by !== undefined && by !== me) return by;
-    }
-    return undefined;
   };
 }
 
@@ -111,7 +100,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const inputs = withoutUndefined(parsed.data);
   markOffboarded(inputs.email, inputs.userId);
   const previous = previousInputs(olds);
-  const sameAccount = previous !== undefined && isSameAccount(previous, inputs);
+  const sameAccount = isSameAccount(previous, inputs);
   const failures: dynamic.CheckFailure[] = [];
   if (inputs.alreadyRemoved) {
     try {
@@ -120,16 +109,16 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     } catch (e) {
       failures.push(portalFailure(e, "alreadyRemoved"));
     }
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: normalised(inputs, news) };
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: withProviderOf(inputs, news) };
   }
   try {
     const ctx: AssessContext = {
       preview: true,
       previewOnly: previewOnly(),
-      listedForRemoval: listedElsewhere(inputs),
-      previousTransferTo: sameAccount ? (previous.transferTo ?? null) : undefined,
+      listedForRemoval: (id) => claimedByAnother(id, accountLabel(inputs)),
+      previousTransferTo: sameAccount ? (previous?.transferTo ?? null) : undefined,
       settledTransferCounts: sameAccount,
-      ownTransfer: inputs.keepProfile ? undefined : (id) => claimedBy("keep", id) === label(inputs),
+      ownTransfer: inputs.keepProfile ? undefined : (id) => claimedBy("keep", id) === accountLabel(inputs),
     };
     const verdict = await assess(portalClient(), askOf(inputs), ctx);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
@@ -142,32 +131,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     failures.push(portalFailure(e, accountProperty(inputs)));
   }
   if (failures.length > 0) return { inputs: news, failures };
-  return { inputs: normalised(inputs, news) };
-}
-
-/** The checked inputs as Pulumi stores them, keeping the serialized provider it sent. */
-function normalised(inputs: UserRemovalInputs, news: Props): Props {
-  return news.__provider === undefined ? { ...inputs } : { ...inputs, __provider: news.__provider };
-}
-
-interface PreviousInputs {
-  email?: string;
-  userId?: string;
-  transferTo?: string;
-}
-
-/** The stored inputs of an entry already in the stack, read leniently (another version may have written them). */
-function previousInputs(olds: Props | undefined): PreviousInputs | undefined {
-  const prev = withoutProvider(olds ?? {});
-  if (Object.keys(prev).length === 0) return undefined;
-  const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : undefined);
-  return { email: text(prev.email), userId: text(prev.userId), transferTo: text(prev.transferTo) };
-}
-
-function isSameAccount(a: PreviousInputs, b: UserRemovalInputs): boolean {
-  if (b.userId !== undefined && a.userId !== undefined) return a.userId === b.userId.toLowerCase();
-  if (b.email !== undefined && a.email !== undefined) return a.email === b.email.toLowerCase();
-  return false;
+  return { inputs: withProviderOf(inputs, news) };
 }
 
 // ---- create / update -----------------------------------------------------------------------
@@ -179,26 +143,22 @@ function stepDeadline(inputs: UserRemovalInputs): number {
 
 export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
-  refuseIfPreviewOnly(inputs);
+  refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
   const client = portalClient();
   if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
   const state = await withDeadline(stepDeadline(inputs), async () => {
-    const verdict = await assess(client, askOf(inputs), { listedForRemoval: listedElsewhere(inputs) });
+    const verdict = await assess(client, askOf(inputs), { listedForRemoval: (id) => claimedByAnother(id, accountLabel(inputs)) });
     return carryOut(client, inputs, verdict, props, undefined);
   });
   return { id: state.userId, outs: withoutUndefined(state) };
 }
 
-function refuseIfPreviewOnly(inputs: UserRemovalInputs): void {
-  if (!previewOnly()) return;
-  throw new DocSpaceError("configuration", `Refusing to ${inputs.keepProfile ? "transfer the data of" : "remove"} ${label(inputs)}: this run is preview-only (docspace:previewOnly / DOCSPACE_PREVIEW_ONLY is set). Nothing was started. Apply from the job that holds the write key.`, { notSent: true });
-}
 
 /** An entry marked alreadyRemoved: recorded as Completed with DocSpace's word that the account is gone; nothing is started. */
 async function recordAlreadyRemoved(client: DocSpaceClient, inputs: UserRemovalInputs): Promise<dynamic.CreateResult> {
   const account = askOf(inputs).account;
   const confirmed = await confirmAlreadyGone(client, account);
-  if (!confirmed.gone) throw new DocSpaceError("precondition", `Refusing to record ${label(inputs)} as removed: ${confirmed.reason}`, { notSent: true });
+  if (!confirmed.gone) throw new DocSpaceError("precondition", `Refusing to record ${accountLabel(inputs)} as removed: ${confirmed.reason}`, { notSent: true });
   const now = new Date().toISOString();
   const state: UserRemovalState = {
     userId: account.userId ?? "",
@@ -227,7 +187,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   if (state.status === "Completed") {
     return { outs: withoutUndefined({ ...state, reason: inputs.reason }) }; // the audit record only; nothing to ask DocSpace
   }
-  refuseIfPreviewOnly(inputs);
+  refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
   const client = portalClient();
   const next = await withDeadline(stepDeadline(inputs), async () => {
     const verdict = await assess(client, askOf(inputs), { stored: { ...state, mode: workMode(state) } });
@@ -238,10 +198,10 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
 
 /** Acts on the gate's verdict. A step that began but did not finish is recorded as partially created. */
 async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdict: Verdict, props: Props, previous: UserRemovalState | undefined): Promise<UserRemovalState> {
-  const name = label(inputs);
+  const name = accountLabel(inputs);
   switch (verdict.kind) {
     case "refuse":
-      throw new DocSpaceError("precondition", `Refusing to ${inputs.keepProfile ? "transfer the data of" : "remove"} ${name}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
+      throw new DocSpaceError("precondition", `Refusing to ${verbOf(inputs)} ${name}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
     case "absent":
       throw new DocSpaceError("not-found", `Refusing to remove ${name}: ${verdict.reason} Nothing was started. ${ABSENT_ADVICE}`, { notSent: true });
     case "gone":

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_TIMEOUT_SECONDS, entryCombinationProblems, entryRules, namesOneAccount } from "../entry-rules";
-import { withoutProvider } from "./props";
+import { parseStoredState } from "./props";
 
 export { DEFAULT_TIMEOUT_SECONDS };
 
@@ -30,6 +30,11 @@ export const userRemovalInputsSchema = z
     }
   });
 export type UserRemovalInputs = z.infer<typeof userRemovalInputsSchema>;
+
+/** The account as the entry names it, for messages. */
+export function accountLabel(inputs: { email?: string; userId?: string }): string {
+  return inputs.email ?? inputs.userId ?? "";
+}
 
 /** The input that names the account, for failures about it. */
 export function accountProperty(inputs: Pick<UserRemovalInputs, "userId">): "userId" | "email" {
@@ -69,19 +74,11 @@ export type UserRemovalState = z.infer<typeof userRemovalStateSchema>;
 
 /** Reads stored state leniently: state written by another version must still load. */
 export function parseState(props: Record<string, unknown>): UserRemovalState {
-  const parsed = userRemovalStateSchema.safeParse({
-    percentage: 0,
-    error: "",
-    allowAdmin: false,
-    timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
-    displayName: "",
-    accountType: "",
-    portal: "",
-    taskId: "",
-    ...withoutProvider(props),
-  });
-  if (!parsed.success) {
-    throw new Error(`The stored state of this UserRemoval is not readable (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}). Run \`pulumi refresh\`, or remove it from the stack with \`pulumi state delete\` if the account is gone.`);
-  }
-  return parsed.data;
+  return parseStoredState(
+    userRemovalStateSchema,
+    { percentage: 0, error: "", allowAdmin: false, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, displayName: "", accountType: "", portal: "", taskId: "" },
+    props,
+    "UserRemoval",
+    "Run `pulumi refresh`, or remove it from the stack with `pulumi state delete` if the account is gone.",
+  );
 }

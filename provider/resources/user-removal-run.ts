@@ -9,7 +9,7 @@ import { boundText, isDocSpaceError, refusedBeforeActing } from "../docspace/err
 import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docspace/schemas";
 import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
-import { describeAccount, disable } from "./accounts";
+import { describeAccount, disable, nameOf } from "./accounts";
 import { keptTransferSettled, proveGone, transferProof, type Mode, type Plan } from "./evidence";
 import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 
@@ -35,7 +35,6 @@ function doing(mode: Mode): string {
   return mode === "keep" ? "transfer of the data" : "removal";
 }
 
-
 function statusOf(p: TaskProgress): RemovalStatus {
   if (p.status === TaskStatus.Completed) return "Running"; // finished, but "Completed" needs the profile gone
   if (p.status === TaskStatus.Failed) return "Failed";
@@ -48,7 +47,7 @@ export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, 
   return {
     userId: t.id.toLowerCase(),
     email: (t.email ?? inputs.email ?? "").toLowerCase(),
-    displayName: boundText(t.displayName || [t.firstName, t.lastName].filter(Boolean).join(" "), 200),
+    displayName: boundText(nameOf(t), 200),
     accountType: employeeType(t),
     mode: plan.mode,
     transferTo: inputs.transferTo,
