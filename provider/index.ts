@@ -13,5 +13,11 @@ export type { SelfDeleteRequestArgs } from "./resources/self-delete-request";
 export { parseOffboardingFile, parseOffboardingBytes, loadOffboardingFile, OffboardingFileError } from "./offboarding/parse";
 export type { OffboardingFile, Removal, FileIssue } from "./offboarding/parse";
 export { offboardingJsonSchema } from "./offboarding/json-schema";
-export { defineOffboarding, defineCheckedOffboarding, logicalName } from "./program/offboarding-program";
+export { defineOffboarding, logicalName } from "./program/offboarding-program";
+import { defineOffboarding } from "./program/offboarding-program";
+/**
+ * @deprecated The same checked program as `defineOffboarding()` (which is now the checked one);
+ * kept so that projects copied from an earlier examples/offboarding keep working. Use `defineOffboarding()`.
+ */
+export const defineCheckedOffboarding = defineOffboarding;
 export type { OffboardingProgramOptions, OffboardingOutputs, AccountOutcome } from "./program/offboarding-program";

@@ -1,12 +1,20 @@
 /**
  * The real offboarding program under Pulumi's runtime mocks: real closure serialization of the
- * providers, type tokens and inputs as declared.
+ * providers, type tokens and inputs as declared. The program looks at the portal (the simulator)
+ * before it declares anything.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { hostModule, lifecycle, program, ROOT } from "./helpers";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { hostModule, KEYS, lifecycle, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
+
+let s: Simulator;
+beforeAll(async () => {
+  s = await startSimulator();
+});
+afterAll(async () => s.stop());
+beforeEach(() => usePortal(s.url, KEYS.owner));
 
 function fileWith(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), "offboarding-"));
@@ -54,31 +62,54 @@ describe("the offboarding program", () => {
     expect([...after.keys()].filter((u) => !before.has(u))).toEqual([hostModule.urnFor("pulumi-nodejs:dynamic/docspace:UserRemoval", "new.person@example.com")]);
   });
 
-  it("exports per-account outcomes and totals by status", async () => {
+  it("exports exactly accounts, totals and offboardingFile (impact only in a preview with a plan), not every resource's state", async () => {
     const file = fileWith(`version: 1\nremovals:\n${ENTRIES[0]}${ENTRIES[1]}`);
     const { result } = await lifecycle.declareResources(() => program.defineOffboarding({ file }));
-    const out = result as ReturnType<typeof program.defineOffboarding>;
+    const out = result as Awaited<ReturnType<typeof program.defineOffboarding>>;
+    expect(Object.keys(out).sort()).toEqual(["accounts", "offboardingFile", "totals"]);
     expect(Object.keys(out.accounts)).toEqual(["jane.doe@example.com", "9924256a-739c-462b-af15-e652a3b1b6eb"]);
     const totals = await new Promise((resolve) => out.totals.apply(resolve));
     expect(totals).toEqual({ total: 2, Unknown: 2 }); // under mocks no status exists yet
+    const previewed = await lifecycle.declareResources(() => program.defineOffboarding({ file }), { preview: true });
+    expect(Object.keys(previewed.result as object).sort()).toEqual(["accounts", "impact", "offboardingFile", "totals"]);
   });
 
-  it("warns up front when the file lists more accounts than one run may start", async () => {
+  it("refuses the whole run, declaring nothing and writing nothing, when more removals would start than docspace:maxRemovalsPerRun; the advice names one number", async () => {
     const file = fileWith(`version: 1\nremovals:\n${ENTRIES.join("")}`);
     const warnings: string[] = [];
     const original = console.warn;
     console.warn = (msg: string) => warnings.push(msg);
+    const writes = s.writes().length;
+    let refused: Error | undefined;
+    let declared: unknown[] = [];
     try {
-      await lifecycle.declareResources(() => program.defineOffboarding({ file }), { config: { "docspace:maxRemovalsPerRun": "2" } });
+      await lifecycle.declareResources(() => program.defineOffboarding({ file }), { config: { "docspace:maxRemovalsPerRun": "2" } }).then(
+        (d) => (declared = d.resources),
+        (e: Error) => (refused = e),
+      );
     } finally {
       console.warn = original;
     }
-    expect(warnings.join("\n")).toMatch(/has 3 removals due and docspace:maxRemovalsPerRun is 2.*pulumi config set docspace:maxRemovalsPerRun 3/);
+    expect(declared).toEqual([]);
+    expect(s.writes().length).toBe(writes);
+    expect(refused?.message).toMatch(/3 removals would start in this run, more than docspace:maxRemovalsPerRun \(2\)/);
+    expect(refused?.message).toContain("pulumi config set docspace:maxRemovalsPerRun 3`");
+    // One message, one number: no earlier warning with another count.
+    expect(warnings.join("\n")).not.toMatch(/maxRemovalsPerRun/);
+    expect(refused!.message.match(/maxRemovalsPerRun \d+/g)).toEqual(["maxRemovalsPerRun 3"]);
   });
 
-  it("refuses a bad file before declaring anything", () => {
+  it("refuses a bad file before declaring anything", async () => {
     const file = fileWith("version: 2\nremovals: []\n");
-    expect(() => program.defineOffboarding({ file })).toThrow(/offboarding.yaml:1:10: version: must be 1/);
+    await expect(program.defineOffboarding({ file })).rejects.toThrow(/offboarding.yaml:1:10: version: must be 1/);
+  });
+
+  it("refuses to run without a portal to look at, naming the setting", async () => {
+    const file = fileWith(`version: 1\nremovals:\n${ENTRIES[0]}`);
+    usePortal("", "");
+    await expect(lifecycle.declareResources(() => program.defineOffboarding({ file }))).rejects.toThrow(/The DocSpace portal URL is not set\. Set docspace:url/);
+    usePortal(s.url, "");
+    await expect(lifecycle.declareResources(() => program.defineOffboarding({ file }))).rejects.toThrow(/The DocSpace API key is not set/);
   });
 
   it("reads docspace:offboardingFile relative to the project directory", async () => {

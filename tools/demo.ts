@@ -2,18 +2,16 @@
  * `npm run demo`: the main job against the embedded DocSpace simulator.
  * With the pulumi CLI on PATH: a throwaway local backend and stack, `pulumi preview`, `pulumi up`,
  * stack outputs. Without it: the same program through the lifecycle harness (real program under
- * mocks, real serialized provider in Pulumi's own provider host, the simulator).
+ * mocks, real serialized provider in Pulumi's own provider host, the simulator). What the preview
+ * says about the plan (the refusal, the impact blocks, the line per entry) is printed by the
+ * program itself in both cases, never described here.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DocSpaceClient } from "../provider/docspace/client";
-import { employeeType, isDisabled } from "../provider/docspace/schemas";
 import { loadOffboardingFile } from "../provider/offboarding/parse";
 import { defineOffboarding, logicalName } from "../provider/program/offboarding-program";
-import { preflightFile } from "../provider/program/preflight";
-import { today } from "../provider/clock";
 import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
 import { ProviderHost } from "./provider-host";
 import { declareResources, preview, up, type DeclaredResource, type PlannedStep, type StackState } from "./lifecycle";
@@ -73,23 +71,33 @@ async function withCli(url: string): Promise<number> {
 
 async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number> {
   console.log("pulumi CLI not found on PATH: running the same program through the test lifecycle harness (real program under Pulumi's mocks, real serialized provider in Pulumi's own provider host).");
-  await previewMistakes(sim, url);
-  const declared = await declareResources(() => defineOffboarding({ file: FILE, baseDir: ROOT }), {
-    config: { "docspace:offboardingFile": FILE },
-  });
-  const resources = inFileOrder(declared.resources, FILE);
-  const result = declared.result;
+  const portal = { "docspace:url": url, "docspace:apiKey": ownerApiKey() };
+
+  // ---- the mistakes file: the program itself refuses it, before any resource exists
+  const mistakes = "examples/offboarding/mistakes.yaml";
+  console.log(`\n== pulumi preview of ${mistakes} (a file with mistakes: refused, nothing touched)`);
+  const writes = sim.writes().length;
+  const refused = await runProgram(mistakes, portal);
+  printDiagnostics(refused.diagnostics, refused.error);
+  console.log(`The portal received ${sim.writes().length - writes} writes.`);
+  if (!refused.error) {
+    console.error("the preview of the mistakes file should have been refused");
+    return 1;
+  }
+
+  // ---- preview: what the program prints (impact blocks, one plan line per entry), then the steps
+  console.log(`\n== pulumi preview of ${FILE}`);
+  const previewed = await runProgram(FILE, portal);
+  printDiagnostics(previewed.diagnostics, previewed.error);
+  if (previewed.error) return 1;
+  const resources = inFileOrder(previewed.resources, FILE);
   const host = await ProviderHost.start({ cwd: ROOT });
   const state: StackState = new Map();
   try {
-    await host.configure({ "docspace:url": url, "docspace:apiKey": ownerApiKey() });
-
-    // ---- preview
-    console.log(`\n== pulumi preview (${FILE}, ${resources.length} entries)`);
+    await host.configure(portal);
     const plan = await preview(host, resources, state);
-    await printPlan(plan, url);
-    const refused = plan.filter((p) => p.kind === "refused");
-    if (refused.length > 0) {
+    printSteps(plan);
+    if (plan.some((p) => p.kind === "refused")) {
       console.log("\nPreview failed: nothing was touched. Fix the entries above and run again.");
       return 1;
     }
@@ -123,7 +131,7 @@ async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number>
       totals.total!++;
       totals[String(o.status)] = (totals[String(o.status)] ?? 0) + 1;
     }
-    console.log(JSON.stringify({ offboardingFile: (result as { offboardingFile: string }).offboardingFile, accounts, totals }, null, 2));
+    console.log(JSON.stringify({ offboardingFile: FILE, accounts, totals }, null, 2));
     // Done: every removal and transfer Completed, every suspension (a dated or disable entry) Disabled.
     const allDone = outcome.steps.length === resources.length && outcome.steps.every((s) => s.ok && (s.outputs?.status === "Completed" || s.outputs?.status === "Disabled"));
     return allDone && changes.length === 0 ? 0 : 1;
@@ -132,45 +140,58 @@ async function withHarness(sim: DocSpaceSimulator, url: string): Promise<number>
   }
 }
 
+/**
+ * The real program under Pulumi's mocks, as a preview runs it: its whole-file look, its refusal or
+ * its impact blocks and plan lines. What it logs through pulumi.log (which, without an engine,
+ * writes `info: [runtime] …` to the console) is collected, to be shown as the CLI shows it.
+ */
+async function runProgram(file: string, config: Record<string, string>): Promise<{ resources: DeclaredResource[]; diagnostics: string[]; error?: string }> {
+  const diagnostics: string[] = [];
+  const original = { log: console.log, warn: console.warn, error: console.error };
+  const collect =
+    (print: (...args: unknown[]) => void) =>
+    (...args: unknown[]): void => {
+      const m = /^(info|warning|error): \[runtime\] ([\s\S]*)$/.exec(args.map(String).join(" "));
+      if (m) diagnostics.push(m[1] === "info" ? m[2]! : `${m[1]}: ${m[2]!}`);
+      else print(...args);
+    };
+  console.log = collect(original.log);
+  console.warn = collect(original.warn);
+  console.error = collect(original.error);
+  try {
+    const { resources } = await declareResources(() => defineOffboarding({ file, baseDir: ROOT }), { preview: true, config: { ...config, "docspace:offboardingFile": file } });
+    return { resources, diagnostics };
+  } catch (e) {
+    return { resources: [], diagnostics, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    Object.assign(console, original);
+  }
+}
+
+/** As `pulumi preview` prints the stack's diagnostics: each message's lines indented under the stack. */
+function printDiagnostics(messages: string[], error?: string): void {
+  const all = [...messages, ...(error ? [`error: ${error}`] : [])];
+  if (all.length === 0) return;
+  console.log("Diagnostics:\n  pulumi:pulumi:Stack (docspace-offboarding-demo):");
+  for (const m of all) console.log(m.split("\n").map((l) => `    ${l}`).join("\n"));
+}
+
+/** The steps as the engine plans them (the checks of the real provider in its own host). */
+function printSteps(plan: PlannedStep[]): void {
+  const marks: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", refused: "x" };
+  for (const step of plan) {
+    console.log(`    ${marks[step.kind] ?? "?"} ${step.type} ${step.name} (${step.kind})`);
+    for (const f of step.failures ?? []) console.log(`        ${f.property}: ${f.reason}`);
+  }
+  const counts = new Map<string, number>();
+  for (const step of plan) counts.set(step.kind, (counts.get(step.kind) ?? 0) + 1);
+  console.log(`Resources:\n${[...counts].map(([kind, n]) => `    ${marks[kind] ?? "?"} ${n} to ${kind}`).join("\n")}`);
+}
+
 /** Resources register asynchronously; show them in the order of the file. */
 function inFileOrder(resources: DeclaredResource[], file: string): DeclaredResource[] {
   const order = loadOffboardingFile(join(ROOT, file)).removals.map(logicalName);
   return [...resources].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-}
-
-/** A file with typical mistakes: preview refuses every entry, and the portal sees no write. */
-async function previewMistakes(sim: DocSpaceSimulator, url: string): Promise<void> {
-  const file = "examples/offboarding/mistakes.yaml";
-  console.log(`\n== pulumi preview (${file}: a file with mistakes)`);
-  // What the root program does before declaring anything (provider/program/preflight.ts).
-  const writes = sim.writes().length;
-  const found = await preflightFile(loadOffboardingFile(join(ROOT, file)), { url, apiKey: ownerApiKey() }, 20, today(undefined, process.env.DOCSPACE_TODAY));
-  for (const p of found.problems) console.log(`  x ${p}`);
-  for (const a of found.absent) console.log(`  x ${a}`);
-  console.log(`  Preview fails before any resource is declared; the portal received ${sim.writes().length - writes} writes.`);
-}
-
-/** Who will be removed, with name, type and where their data goes; and what preflight refuses. */
-async function printPlan(plan: PlannedStep[], url: string): Promise<void> {
-  const reader = new DocSpaceClient({ url, apiKey: ownerApiKey() });
-  for (const step of plan) {
-    if (step.kind === "refused") {
-      console.log(`  x ${step.name}: refused by preflight`);
-      for (const f of step.failures ?? []) console.log(`      ${f.property}: ${f.reason}`);
-      continue;
-    }
-    if (step.kind !== "create") {
-      console.log(`  ${step.kind === "same" ? " " : "~"} ${step.name} (${step.kind})`);
-      continue;
-    }
-    const inputs = step.inputs ?? {};
-    const who = await reader.findUser({ email: inputs.email as string | undefined, userId: inputs.userId as string | undefined });
-    const successor = typeof inputs.transferTo === "string" ? inputs.transferTo : undefined;
-    const where = successor ? `rooms and shared files go to ${successor}` : "rooms and shared files go to the API key's account";
-    const type = who ? employeeType(who) : "?";
-    console.log(`  + remove ${who?.displayName ?? "?"} <${who?.email ?? step.name}> (${type}${who && isDisabled(who) ? ", already disabled" : ""}): ${where}; personal files and the profile are deleted${inputs.reason ? `  [${String(inputs.reason)}]` : ""}`);
-  }
-  console.log(`  Plan: ${plan.filter((p) => p.kind === "create").length} to remove, ${plan.filter((p) => p.kind === "refused").length} refused by preflight.`);
 }
 
 const lastShown = new Map<string, string>();

@@ -76,25 +76,20 @@ export async function declareResources(
   );
   // The root program is async (it looks at the whole file first): wait for it to declare.
   const result = await program();
-  const declared = collectResources(result);
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  // Registration is asynchronous and the program's result need not list its resources: wait until
+  // Pulumi's runtime has no registration in flight (its own drain, as at the end of a real program;
+  // Outputs would not do, as a preview leaves them unknown and never calls their apply).
   // A serialization failure never reaches newResource: bound the wait and say so.
+  const drained = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (!drained) throw new Error("this @pulumi/pulumi has no runtime.waitForRPCs: the harness cannot tell when the program's resources have registered");
   await Promise.race([
-    Promise.all(declared.map((r) => new Promise<void>((resolve) => r.urn.apply(() => resolve())))),
+    drained(),
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`the program's resources did not register within ${timeoutMs} ms (a provider that cannot be serialized?)`)), timeoutMs),
+      setTimeout(() => reject(new Error(`the program's resources did not register within ${timeoutMs} ms (a provider that cannot be serialized?)`)), timeoutMs).unref(),
     ),
   ]);
   return { resources, result };
-}
-
-function collectResources(result: unknown): pulumi.Resource[] {
-  if (result && typeof result === "object" && "removals" in result && Array.isArray((result as { removals: unknown }).removals)) {
-    return (result as { removals: pulumi.Resource[] }).removals;
-  }
-  if (Array.isArray(result)) return result.filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r));
-  if (pulumi.Resource.isInstance(result)) return [result];
-  return [];
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Entry point of the root Pulumi project (Pulumi.yaml): looks at the whole offboarding file
- * through the gate, then declares the removals. Its exports are the stack outputs.
+ * Entry point of the root Pulumi project (Pulumi.yaml): the same program a user's project runs.
+ * Its result (a Promise of the outputs) is the stack outputs.
  */
-import { defineCheckedOffboarding } from "./offboarding-program";
+import { defineOffboarding } from "./offboarding-program";
 
-export = defineCheckedOffboarding().then(({ offboardingFile, accounts, totals, impact }) => ({ offboardingFile, accounts, totals, ...(impact ? { impact } : {}) }));
+export = defineOffboarding();

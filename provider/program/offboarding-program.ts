@@ -1,22 +1,25 @@
 /**
- * The offboarding program: for each entry of the offboarding file, the resources its plan calls
- * for on this day (offboarding/plan.ts), named after the account (never its position), and stack
- * outputs for the audit trail.
+ * The offboarding program: looks at the whole offboarding file through the gate first (read-only),
+ * refuses the run naming every problem before a single resource exists, shows what each planned
+ * step does to the person's data, then declares for each entry the resources its plan calls for on
+ * this day (offboarding/plan.ts), named after the account (never its position), with stack outputs
+ * for the audit trail. There is deliberately no variant without the look: with `--skip-preview`
+ * the engine checks and creates in one pass, so only a look before declaring can refuse a run as a
+ * whole (the per-run guard, an entry refused late in the file) with nothing written.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { loadOffboardingFile, OffboardingFileError, type OffboardingFile } from "../offboarding/parse";
+import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type Removal } from "../offboarding/parse";
 import { DataTransfer, UserRemoval } from "../resources/user-removal";
 import { AccountSuspension } from "../resources/account-suspension";
-import { describePlan, planEntry, reversalNote } from "../offboarding/plan";
-import { today } from "../clock";
-import type { SettingsInput } from "../docspace/settings";
-import { isPreviewOnly, removalLimit } from "../resources/credentials";
+import { describePlan, planEntry, reversalNote, type EntryPlan } from "../offboarding/plan";
+import { resolveSettings, type SettingsInput } from "../docspace/settings";
 import { isDocSpaceError } from "../docspace/errors";
+import { portalSettings, readSetting, type SettingsSource } from "../settings-reader";
 import { logicalName } from "./names";
 import { preflightFile } from "./preflight";
-import { maxImpactReads, publishImpacts } from "./impact-report";
+import { publishImpacts } from "./impact-report";
 import type { Json } from "../impact/render";
 
 export interface OffboardingProgramOptions {
@@ -41,14 +44,13 @@ export interface AccountOutcome {
   disabledByStack?: pulumi.Output<boolean>;
 }
 
+/** The stack outputs: the audit trail, and nothing that grows with every resource's whole state. */
 export interface OffboardingOutputs {
   offboardingFile: string;
-  /** What this run does to each newly offboarded person's data (root program, with portal settings). */
-  impact?: Record<string, Json>;
   accounts: Record<string, AccountOutcome>;
   totals: pulumi.Output<Record<string, number>>;
-  /** Every resource declared, in file order (for each entry: suspension, transfer, removal). */
-  removals: pulumi.Resource[];
+  /** What this run does to each newly offboarded person's data (previews only; absent when nothing is planned). */
+  impact?: Record<string, Json>;
 }
 
 export { logicalName };
@@ -89,92 +91,85 @@ function resolveFromProject(file: string, options: OffboardingProgramOptions): s
   return isAbsolute(file) ? file : join(options.baseDir ?? projectRoot(), file);
 }
 
-interface Loaded {
-  file: string;
-  parsed: OffboardingFile;
-  limit: number;
-  config: pulumi.Config;
-  /** Today (UTC) for removeAfter: docspace:today / DOCSPACE_TODAY, else the date. */
-  day: string;
-}
+/**
+ * The stack config as the settings reader sees it. Raw values, not Outputs: an Output still
+ * pending when a refused program ends keeps Pulumi's runtime busy reporting it. The key is only
+ * handed to the client; never logged or stored here.
+ */
+const STACK: SettingsSource = { config: { get: (key) => pulumi.runtime.getConfig(key) } };
 
-function loadWithLimit(options: OffboardingProgramOptions): Loaded {
-  const config = new pulumi.Config("docspace");
-  const file = options.file ?? config.get("offboardingFile") ?? "offboarding.yaml";
-  const path = resolveFromProject(file, options);
-  const parsed = load(path);
+/** A setting problem as Pulumi shows it: the message alone, which names the setting. */
+function setting<T>(read: () => T): T {
   try {
-    const limit = removalLimit(config.get("maxRemovalsPerRun"), process.env.DOCSPACE_MAX_REMOVALS_PER_RUN);
-    const day = today(config.get("today"), process.env.DOCSPACE_TODAY);
-    return { file, parsed, limit, config, day };
+    return read();
   } catch (e) {
     if (isDocSpaceError(e)) throw new pulumi.RunError(e.message);
     throw e;
   }
 }
 
-/** Declares the resources of a file, without looking at the portal first (the resources' checks still do). */
-export function defineOffboarding(options: OffboardingProgramOptions = {}): OffboardingOutputs {
-  return declare(loadWithLimit(options));
+interface Run {
+  file: string;
+  parsed: OffboardingFile;
+  plans: EntryPlan[];
+  portal: SettingsInput;
 }
 
 /**
- * The program at the repository root: looks at every entry through the gate first (read-only),
- * refuses the run naming every problem, then declares the resources. Without portal settings in
- * the stack config or the environment, it declares them and leaves the refusals to their checks.
+ * The offboarding program (`module.exports = defineOffboarding()`): looks at every entry through
+ * the gate first (read-only), and refuses the run, naming every problem with its file and line,
+ * before any resource is declared: a mistake anywhere in the file, or more new removals than
+ * docspace:maxRemovalsPerRun, stops the run with nothing written, whatever order the engine would
+ * run the steps in (`pulumi up --skip-preview` included). In previews it shows what each planned
+ * step does to the person's data (and writes docspace:summaryFile). Then it declares the resources.
+ * Its result (a Promise) is the stack outputs.
  */
-export async function defineCheckedOffboarding(options: OffboardingProgramOptions = {}): Promise<OffboardingOutputs> {
-  const loaded = loadWithLimit(options);
-  const settings = await portalSettings(loaded.config);
-  let impact: Record<string, Json> | undefined;
-  let disabledNow: Map<string, boolean> | undefined;
-  if (settings) {
-    // The impact is the plan's: read for previews (and `up`'s own preview), not again while applying,
-    // so the stack keeps no stale copy and a preview after an `up` shows no change.
-    const maxImpacts = pulumi.runtime.isDryRun() ? maxImpactReads(loaded.config.get("maxImpactReads")) : 0;
-    const found = await preflightFile(loaded.parsed, settings, loaded.limit, loaded.day, isPreviewOnly(loaded.config.get("previewOnly"), process.env.DOCSPACE_PREVIEW_ONLY), maxImpacts);
-    if (found.problems.length > 0) {
-      const unique = [...new Set(found.problems)];
-      const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
-      throw new pulumi.RunError(`${loaded.file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
-    }
-    disabledNow = found.disabledNow;
-    if (found.impacts) {
-      const summaryFile = loaded.config.get("summaryFile");
-      impact = publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined });
-    }
+export async function defineOffboarding(options: OffboardingProgramOptions = {}): Promise<OffboardingOutputs> {
+  const file = options.file ?? setting(() => readSetting("offboardingFile", STACK));
+  const parsed = load(resolveFromProject(file, options));
+  const day = setting(() => readSetting("today", STACK));
+  const limit = setting(() => readSetting("maxRemovalsPerRun", STACK));
+  const previewOnly = setting(() => readSetting("previewOnly", STACK));
+  // The impact is the plan's: read for previews (and `up`'s own preview), not again while applying,
+  // so the stack keeps no stale copy and a preview after an `up` shows no change.
+  const maxImpacts = pulumi.runtime.isDryRun() ? setting(() => readSetting("maxImpactReads", STACK)) : 0;
+  const summaryFile = setting(() => readSetting("summaryFile", STACK));
+  // No look without a portal: a missing or bad URL or key refuses the run here, naming the setting.
+  const portal = setting(() => {
+    const input = portalSettings(STACK);
+    resolveSettings(input);
+    return input;
+  });
+  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)), portal };
+
+  const found = await preflightFile(parsed, portal, limit, day, previewOnly, maxImpacts);
+  if (found.problems.length > 0) {
+    const unique = [...new Set(found.problems)];
+    const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
+    throw new pulumi.RunError(`${file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
   }
-  return { ...declare(loaded, disabledNow), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
+  const impact = found.impacts ? publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined }) : undefined;
+  for (const line of planLines(parsed.removals, run.plans, found.disabledNow)) void pulumi.log.info(line);
+  return { ...declare(run), ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
 }
 
-/** The portal and key the resources will use: docspace:url / docspace:apiKey, else DOCSPACE_URL / DOCSPACE_API_KEY. */
-async function portalSettings(config: pulumi.Config): Promise<SettingsInput | undefined> {
-  const url = config.get("url") ?? process.env.DOCSPACE_URL;
-  // The raw value, not an Output: an Output still pending when a refused program ends keeps Pulumi's
-  // runtime busy reporting it. The key is only handed to the client; never logged or stored here.
-  const apiKey = pulumi.runtime.getConfig("docspace:apiKey") ?? process.env.DOCSPACE_API_KEY;
-  if (!url || !apiKey) return undefined;
-  const limits: SettingsInput = { url, apiKey };
-  for (const name of ["maxConcurrentRequests", "maxConcurrentWrites", "requestsPerMinute", "rateWindowMs", "requestTimeoutMs", "maxRetries", "maxRetryDelayMs"] as const) {
-    const v = config.get(name);
-    if (v !== undefined) (limits as Record<string, unknown>)[name] = v;
-  }
-  return limits;
+/**
+ * One line per entry: what this run does to it (and, for a suspension, which way taking the entry
+ * out goes, from whether the account is disabled now). The preview prints these; so does the
+ * demo without the CLI, from this same function through the program.
+ */
+export function planLines(entries: readonly Removal[], plans: readonly EntryPlan[], disabledNow?: ReadonlyMap<string, boolean>): string[] {
+  return entries.map((r, i) => {
+    const plan = plans[i]!;
+    const name = logicalName(r);
+    const what = r.alreadyRemoved ? "recorded as already removed (nothing is started)" : describePlan(plan);
+    const reversal = reversalNote(plan, disabledNow?.get(name));
+    return `${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${what}${reversal ? `; ${reversal}` : ""}`;
+  });
 }
 
-/** `disabledNow`: whether each entry's account is disabled now (from the whole-file look), for the preview's re-enable notes. */
-function declare({ file, parsed, limit, day }: Loaded, disabledNow?: Map<string, boolean>): OffboardingOutputs {
-  const plans = parsed.removals.map((r) => planEntry(r, day));
-  const removing = plans.filter((p) => p.remove).length;
-  if (removing > limit) {
-    // The provider's check refuses the removal that would exceed the limit; say the numbers up front.
-    void pulumi.log.warn(
-      `${file} has ${removing} removals due and docspace:maxRemovalsPerRun is ${limit}: this run fails if more than ${limit} of them are new to the stack. ` +
-        `To allow it: pulumi config set docspace:maxRemovalsPerRun ${removing}`,
-    );
-  }
-
-  const resources: pulumi.Resource[] = [];
+/** The resources of every entry, and the outputs that record them. */
+function declare({ file, parsed, plans }: Run): Omit<OffboardingOutputs, "impact"> {
   const accounts: Record<string, AccountOutcome> = {};
   const statuses: Array<pulumi.Output<string>> = [];
   parsed.removals.forEach((r, i) => {
@@ -202,11 +197,6 @@ function declare({ file, parsed, limit, day }: Loaded, disabledNow?: Map<string,
         before.length > 0 ? { dependsOn: [...before] } : undefined,
       );
     }
-    resources.push(...before, ...(removal ? [removal] : []));
-    if (plan.suspend || plan.due) {
-      const reversal = reversalNote(plan, disabledNow?.get(name));
-      void pulumi.log.info(`${name} (${r.action}${r.removeAfter ? `, removeAfter ${r.removeAfter}` : ""}): ${describePlan(plan)}${reversal ? `; ${reversal}` : ""}`);
-    }
     const task = removal ?? transfer;
     const status = task ? task.status : suspension!.status;
     statuses.push(status);
@@ -223,5 +213,5 @@ function declare({ file, parsed, limit, day }: Loaded, disabledNow?: Map<string,
     for (const s of all) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;
     return out;
   });
-  return { offboardingFile: file, accounts, totals, removals: resources };
+  return { offboardingFile: file, accounts, totals };
 }

@@ -82,7 +82,8 @@ function guardNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFa
     property: accountProperty(inputs),
     reason:
       `Refusing to start more than ${limit} removals in one run (docspace:maxRemovalsPerRun): ${accountLabel(inputs)} would be number ${count}. Nothing has been removed by this check. ` +
-      `If so many removals are intended, raise the limit with \`pulumi config set docspace:maxRemovalsPerRun ${Math.max(count, limit * 2)}\` (or DOCSPACE_MAX_REMOVALS_PER_RUN), or apply the file in smaller steps.`,
+      // This check sees only the removals checked so far, not the run's total: `pulumi preview` names that number.
+      `If so many removals are intended, run \`pulumi preview\` to see how many would start and raise docspace:maxRemovalsPerRun (or DOCSPACE_MAX_REMOVALS_PER_RUN) to that, or apply the file in smaller steps.`,
   };
 }
 
