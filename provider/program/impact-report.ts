@@ -12,8 +12,6 @@ import { readImpact, type Impact, type ImpactAction } from "../impact/impact";
 import { impactAsOutput, renderImpactBlock, renderImpactSummary, type Json } from "../impact/render";
 import type { Plan } from "../resources/evidence";
 
-export const DEFAULT_MAX_IMPACT_READS = 100;
-
 /** An account the gate would newly act on in this run. */
 export interface PlannedAction {
   name: string;
@@ -40,14 +38,6 @@ export async function readImpacts(client: DocSpaceClient, planned: PlannedAction
     );
   }
   return { impacts, unread: planned.slice(max).map((p) => p.name) };
-}
-
-/** The limit on impact reads per run: docspace:maxImpactReads, else 100; 0 turns the report off. */
-export function maxImpactReads(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return DEFAULT_MAX_IMPACT_READS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new pulumi.RunError(`docspace:maxImpactReads must be a whole number, 0 or more (got "${raw.slice(0, 40)}"). Set it with \`pulumi config set docspace:maxImpactReads 100\`.`);
-  return n;
 }
 
 /**

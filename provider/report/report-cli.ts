@@ -7,12 +7,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { today as todayFrom } from "../clock";
 import { DocSpaceClient } from "../docspace/client";
 import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import { parseApiKey, parsePortalUrl } from "../docspace/settings";
 import { closeConnections } from "../docspace/transport";
 import { OffboardingFileError, parseOffboardingBytes } from "../offboarding/parse";
+import { portalSettings, readSetting, type SettingsSource } from "../settings-reader";
 import { readPortalAccounts, type ReadProgress } from "./read";
 import { DEFAULT_DISABLED_DAYS, DEFAULT_INVITED_DAYS, parseDay, renderSnippet, suggestRemovals, type ListedAccounts } from "./suggest";
 
@@ -163,7 +163,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
 
 async function report(argv: readonly string[], io: CliIO): Promise<number> {
   // Whatever happens below, the key never reaches the output, even inside a message from elsewhere.
-  const rawKey = (io.env.DOCSPACE_API_KEY ?? "").trim();
+  const rawKey = (readSetting("apiKey", { env: io.env }) ?? "").trim(); // never from an option
   const redact = (t: string): string => (rawKey.length >= 8 ? t.split(rawKey).join("[redacted]") : t);
   const out = (t: string): void => io.stdout(redact(t));
   const err = (t: string): void => io.stderr(redact(t));
@@ -184,10 +184,14 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
     out(REPORT_HELP);
     return EXIT_OK;
   }
-  // --today, then DOCSPACE_TODAY, then the UTC date: the same rule as the program's (clock.ts).
+  // The settings by the program's own rule (settings-reader.ts), with the options in the place of
+  // stack config: --url, else DOCSPACE_URL; --today, else DOCSPACE_TODAY, else the UTC date; the
+  // limits from DOCSPACE_*. The key has no option: it comes from DOCSPACE_API_KEY only.
+  const options: Record<string, string | undefined> = { "docspace:url": args.url, "docspace:today": args.today };
+  const settings: SettingsSource = { config: { get: (key) => options[key] }, env: io.env, configLabel: (name) => `--${name}` };
   let today: string;
   try {
-    today = todayFrom(args.today, io.env.DOCSPACE_TODAY);
+    today = readSetting("today", settings);
   } catch (e) {
     if (!isDocSpaceError(e, "configuration")) throw e;
     err(`pulumi-docspace report: DOCSPACE_TODAY must be a date such as 2026-11-30; unset it to count up to today (UTC).\n`);
@@ -198,7 +202,7 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
   let apiKey: string;
   try {
     const urlSetting = args.url !== undefined ? "--url" : "DOCSPACE_URL";
-    const rawUrl = args.url ?? io.env.DOCSPACE_URL ?? "";
+    const rawUrl = readSetting("url", settings) ?? "";
     if (rawUrl.trim() === "") throw new DocSpaceError("configuration", "The DocSpace portal URL is not set. Set DOCSPACE_URL (or --url) to the portal's address, such as https://your-portal.onlyoffice.com.");
     origin = parsePortalUrl(rawUrl, urlSetting);
     if (rawKey === "") throw new DocSpaceError("configuration", "The DocSpace API key is not set. Set DOCSPACE_API_KEY in the environment to a key of the portal owner or a DocSpace admin.");
@@ -239,14 +243,7 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`\r\x1b[2KReading ${what}: ${p.read.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")}`);
   };
   try {
-    const client = new DocSpaceClient({
-      url: origin,
-      apiKey,
-      requestTimeoutMs: io.env.DOCSPACE_REQUEST_TIMEOUT_MS || undefined,
-      maxRetries: io.env.DOCSPACE_MAX_RETRIES || undefined,
-      maxRetryDelayMs: io.env.DOCSPACE_MAX_RETRY_DELAY_MS || undefined,
-      requestsPerMinute: io.env.DOCSPACE_REQUESTS_PER_MINUTE || undefined,
-    });
+    const client = new DocSpaceClient({ ...portalSettings(settings), url: origin, apiKey });
     const accounts = await readPortalAccounts(client, progress);
     if (io.stderrIsTTY) io.stderr("\r\x1b[2K");
     const result = suggestRemovals(
