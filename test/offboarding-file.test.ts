@@ -135,10 +135,10 @@ describe("a successor who is also listed for removal", () => {
     const own = errorOf(() =>
       parseOffboardingFile("version: 1\nremovals:\n  - email: jane.doe@example.com\n    transferTo: team.lead@example.com\n  - email: Team.Lead@example.com\n", "own.yaml"),
     );
-    expect(own.issues).toEqual([{ line: 4, column: 17, message: expect.stringContaining("team.lead@example.com, who is also listed for removal") }]);
+    expect(own.issues).toEqual([{ line: 4, column: 17, message: expect.stringContaining("team.lead@example.com, who is also listed for offboarding") }]);
     const byDefault = errorOf(() =>
       parseOffboardingFile("version: 1\ndefaults:\n  transferTo: team.lead@example.com\nremovals:\n  - email: jane.doe@example.com\n  - email: team.lead@example.com\n    transferTo: archive@example.com\n", "defaults.yaml"),
     );
-    expect(byDefault.issues.map((i) => [i.line, i.message.includes("also listed for removal")])).toEqual([[3, true]]);
+    expect(byDefault.issues.map((i) => [i.line, i.message.includes("also listed for offboarding")])).toEqual([[3, true]]);
   });
 });

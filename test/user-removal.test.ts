@@ -126,7 +126,7 @@ describe("check: read-only preflight, zero writes", () => {
     expect((await check({ email: "jane.doe@example.com" })).failures ?? []).toEqual([]);
     expect((await check({ email: "nora.north@example.com" })).failures ?? []).toEqual([]);
     const third = await check({ email: "paul.park@example.com" });
-    expect(third.failures?.[0]?.reason).toMatch(/more than 2 removals in one run.*pulumi config set docspace:maxRemovalsPerRun/);
+    expect(third.failures?.[0]?.reason).toMatch(/more than 2 removals in one run.*docspace:maxRemovalsPerRun/);
     delete process.env.DOCSPACE_MAX_REMOVALS_PER_RUN;
   });
 });

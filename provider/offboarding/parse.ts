@@ -3,6 +3,7 @@
  * problem reported by file, line and column. Hostile input (alias bombs, huge files, bad bytes)
  * is refused with the same kind of error.
  */
+import { crossEntryProblems, type EntryAccounts } from "./cross-entry";
 import { readFileSync } from "node:fs";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import { MAX_FILE_BYTES, offboardingFileSchema, type RemovalEntry } from "./schema";
@@ -143,42 +144,35 @@ export function parseOffboardingFile(text: string, fileName = "offboarding.yaml"
 }
 
 /**
- * Rules across entries, checked on the raw data so they are reported together with schema problems:
- * the same account twice (emails compared case-insensitively), or an account handed to itself.
+ * Rules across entries (cross-entry.ts), checked on the raw data by the entries' own words so they
+ * are reported together with schema problems.
  */
 function crossEntryIssues(data: unknown, doc: Document, pos: (o: number) => { line: number; column: number }): FileIssue[] {
-  const issues: FileIssue[] = [];
   const root = data as { removals?: unknown; defaults?: { transferTo?: unknown } };
-  if (!Array.isArray(root.removals)) return issues;
+  if (!Array.isArray(root.removals)) return [];
   const norm = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : undefined);
   const defaultSuccessor = norm(root.defaults?.transferTo);
-  const seen = new Map<string, number>();
-  const listed = new Set<string>();
-  for (const raw of root.removals) {
-    if (typeof raw !== "object" || raw === null) continue;
-    const e = raw as { email?: unknown; id?: unknown };
-    const key = norm(e.email) ?? norm(e.id);
-    if (key !== undefined) listed.add(key);
-  }
+  const entries: EntryAccounts[] = [];
+  const indexOf: number[] = [];
+  const ownSuccessor: boolean[] = [];
   root.removals.forEach((raw: unknown, i) => {
     if (typeof raw !== "object" || raw === null) return;
     const entry = raw as { email?: unknown; id?: unknown; transferTo?: unknown; action?: unknown };
-    const key = norm(entry.email) ?? norm(entry.id);
-    if (key === undefined) return;
-    const at = locate(doc, ["removals", i], pos);
-    const first = seen.get(key);
-    if (first !== undefined) issues.push({ ...at, message: `removals[${i}]: ${key} is already listed at line ${first}; list each account once` });
-    else seen.set(key, at.line);
+    const account = norm(entry.email) ?? norm(entry.id);
+    if (account === undefined) return;
     const own = norm(entry.transferTo);
+    // A disable entry moves nothing: the defaults' successor is not for it.
     const successor = own ?? (entry.action === "disable" ? undefined : defaultSuccessor);
-    const where = own !== undefined ? ["removals", i, "transferTo"] : ["defaults", "transferTo"];
-    if (successor === key) {
-      issues.push({ ...locate(doc, where, pos), message: `removals[${i}]: transferTo is the account being removed (${key}); name someone else to receive the data` });
-    } else if (successor !== undefined && listed.has(successor)) {
-      issues.push({ ...locate(doc, where, pos), message: `removals[${i}]: transferTo names ${successor}, who is also listed for removal; the data would be removed with them. Name a successor who stays` });
-    }
+    entries.push({ label: account, account, successor });
+    indexOf.push(i);
+    ownSuccessor.push(own !== undefined);
   });
-  return issues;
+  return crossEntryProblems(entries).map((p) => {
+    const i = indexOf[p.index]!;
+    const path = p.field === "account" ? ["removals", i] : ownSuccessor[p.index] ? ["removals", i, "transferTo"] : ["defaults", "transferTo"];
+    const also = p.rule === "listed-twice" ? ` (first at line ${locate(doc, ["removals", indexOf[p.other]!], pos).line})` : "";
+    return { ...locate(doc, path, pos), message: `removals[${i}]: ${p.message}${also}` };
+  });
 }
 
 /** The position of the YAML node at `path` (or of its nearest existing parent). */

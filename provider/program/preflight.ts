@@ -13,6 +13,7 @@ import type { SettingsInput } from "../docspace/settings";
 import { assess, type RemovalAsk, type Verdict } from "../resources/evidence";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
+import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
 import { planEntry, type EntryPlan } from "../offboarding/plan";
 import { isDisabled } from "../docspace/schemas";
 import type { ImpactAction } from "../impact/impact";
@@ -57,14 +58,14 @@ export async function preflightFile(
 /** The gate's question for an entry on this day: its furthest step (remove, else transfer, else disable). */
 function askFor(r: Removal, plan: EntryPlan, day: string): RemovalAsk {
   const account = r.id !== undefined ? { userId: r.id } : { email: r.email! };
-  if (plan.remove) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, removeAfter: r.removeAfter, today: day };
-  if (plan.transfer) return { account, transferTo: r.transferTo, allowAdmin: r.allowAdmin, keepProfile: true };
-  return { account, allowAdmin: r.allowAdmin, purpose: "disable" };
+  const schedule = r.removeAfter !== undefined ? { removeAfter: r.removeAfter, today: day } : undefined;
+  if (plan.remove) return { account, action: "remove", transferTo: r.transferTo, allowAdmin: r.allowAdmin, schedule };
+  if (plan.transfer) return { account, action: "transfer", transferTo: r.transferTo, allowAdmin: r.allowAdmin };
+  return { account, action: "disable", allowAdmin: r.allowAdmin };
 }
 
 async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean, maxImpacts: number): Promise<PreflightResult> {
   const client = new DocSpaceClient(settings);
-  const targets = new Map<string, string>();
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
   // Every entry at once: accounts.ts shares and batches the reads.
   const plans = new Map(file.removals.map((r) => [r, planEntry(r, day)]));
@@ -73,11 +74,8 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (r.alreadyRemoved) return [r, { kind: "absent", reason: "" }];
       const ask = askFor(r, plans.get(r)!, day);
       try {
-        // A transfer already made is settled whatever became of its successor since, and a due
-        // removal waits behind its own entry's running transfer (its DataTransfer comes first).
-        // The resources' own checks still judge both against their records.
-        const ownTransfer = r.action === "transfer" ? (): boolean => true : undefined;
-        return [r, await assess(client, ask, { preview: true, previewOnly, settledTransferCounts: true, ownTransfer })];
+        // A due removal of an entry with action transfer waits behind its own DataTransfer.
+        return [r, await assess(client, ask, { kind: "preview-file", previewOnly, entryTransfers: r.action === "transfer" })];
       } catch (e) {
         if (isDocSpaceError(e)) return [r, e];
         throw e;
@@ -85,7 +83,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
     }),
   );
   const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [], disabledNow: new Map() };
-  const successors = new Map<string, Removal>();
+  const acting: Array<{ r: Removal; accounts: EntryAccounts }> = [];
   for (const [r, v] of verdicts) {
     if (v instanceof Error) {
       result.problems.push(`${where(r)}: ${v.message}`);
@@ -95,21 +93,15 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
     if ("plan" in v) result.disabledNow.set(logicalName(r), isDisabled(v.plan.target));
     if (v.kind === "absent" && !r.alreadyRemoved) result.absent.push(`${where(r)}: ${v.reason}`);
     if (v.kind === "start" || v.kind === "adopt") {
-      const id = v.plan.target.id.toLowerCase();
-      const first = targets.get(id);
-      if (first !== undefined) result.problems.push(`${where(r)}: the same DocSpace account as ${first}; list each account once.`);
-      targets.set(id, logicalName(r));
-      if (v.plan.successor) successors.set(v.plan.successor.id.toLowerCase(), r);
+      acting.push({ r, accounts: { label: logicalName(r), account: v.plan.target.id.toLowerCase(), successor: v.plan.successor?.id.toLowerCase() } });
       const action = impactAction(r, plans.get(r)!);
       if (v.kind === "start" && (action === "remove" || action === "transfer")) result.newStarts++;
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }
   }
-  for (const [id, r] of successors) {
-    const removed = targets.get(id);
-    if (removed !== undefined) result.problems.push(`${where(r)}: the successor (transferTo) ${removed} is also listed for removal; name a successor who stays.`);
-  }
+  // The rules between entries (cross-entry.ts), by the accounts DocSpace resolved them to.
+  for (const p of crossEntryProblems(acting.map((a) => a.accounts))) result.problems.push(`${where(acting[p.index]!.r)}: ${p.message}`);
   if (result.newStarts > limit) {
     result.problems.push(
       `${file.fileName}: ${result.newStarts} removals would start in this run, more than docspace:maxRemovalsPerRun (${limit}). Nothing was started. ` +

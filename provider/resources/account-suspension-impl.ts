@@ -12,9 +12,10 @@ import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "
 import { employeeType, isActive, isDisabled, TaskStatus, type Employee } from "../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "./accounts";
 import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./credentials";
-import { assess, portalMismatch, proveGone, type RemovalAsk, type Verdict } from "./evidence";
+import { assess, type RemovalAsk, type Verdict } from "./evidence";
+import { portalMismatch, proveGone } from "./outcome";
 import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import { claim, claimedByAnother, isOffboardedThisRun, markOffboarded } from "./run-registry";
+import { isOffboardedThisRun, markOffboarded, recordStep } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountLabel, accountProperty } from "./user-removal-model";
 
@@ -26,7 +27,7 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
 }
 
 function askOf(inputs: SuspensionInputs): RemovalAsk {
-  return { account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! }, allowAdmin: inputs.allowAdmin ?? false, purpose: "disable" };
+  return { account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! }, action: "disable", allowAdmin: inputs.allowAdmin ?? false };
 }
 
 function parseInputs(props: Props): SuspensionInputs {
@@ -62,12 +63,12 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const prop = accountProperty(inputs);
   try {
     const client = portalClient();
-    const verdict = await assess(client, askOf(inputs), { preview: true, previewOnly: previewOnly() });
+    const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: previewOnly(), entryTransfers: false });
     const found = targetOf(verdict, inputs, client.origin);
     if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
     markOffboarded(found.target.id, found.target.email);
-    const first = claim("disable", found.target.id, accountLabel(inputs)) ?? claimedByAnother(found.target.id, accountLabel(inputs));
-    if (first !== undefined) return { inputs: news, failures: [{ property: prop, reason: `${accountLabel(inputs)} is the same DocSpace account as ${first}, which is also listed; list each account once.` }] };
+    const problems = recordStep("disable", { label: accountLabel(inputs), account: found.target.id });
+    if (problems.length > 0) return { inputs: news, failures: problems.map((reason) => ({ property: prop, reason })) };
   } catch (e) {
     return { inputs: news, failures: [portalFailure(e, prop)] };
   }
@@ -78,7 +79,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
 
 /** Disables the account if it is not already; says whether this step did it. */
 async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previous: SuspensionState | undefined): Promise<SuspensionState> {
-  const verdict = await assess(client, askOf(inputs), {});
+  const verdict = await assess(client, askOf(inputs), { kind: "start" });
   const found = targetOf(verdict, inputs, client.origin);
   if ("reason" in found) throw new DocSpaceError("precondition", `Refusing to disable ${accountLabel(inputs)}: ${found.reason}`, { notSent: true });
   const target = found.target;

@@ -15,7 +15,7 @@
  */
 import type { DocSpaceClient } from "../docspace/client";
 import { stepStartedAt } from "../docspace/deadline";
-import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import { isDisabled, type Employee } from "../docspace/schemas";
 
 export type AccountRef = { email: string; userId?: undefined } | { userId: string; email?: undefined };
@@ -23,8 +23,12 @@ export type AccountRef = { email: string; userId?: undefined } | { userId: strin
 /** What a lookup found: the answer as DocSpace gave it (identity is checked by the caller). */
 export type Lookup =
   | { found: true; user: Employee }
-  /** DocSpace's own "not found" (its error envelope on a 404 or a 400 "not found"). */
-  | { found: false; envelope: true; message: string }
+  /**
+   * DocSpace's own "not found" (its error envelope on a 404 or a 400 "not found"). By email,
+   * `searchRefused` says why the search that ignores letter case did not answer (then only the
+   * case-sensitive exact lookup spoke).
+   */
+  | { found: false; envelope: true; message: string; searchRefused?: string }
   /** A 404 without DocSpace's envelope: a proxy, a wrong path, another service. Not proof of anything. */
   | { found: false; envelope: false; message: string };
 
@@ -174,6 +178,7 @@ async function byEmailCounted(client: DocSpaceClient, email: string): Promise<Lo
     }
   } catch (e) {
     if (!isDocSpaceError(e, "forbidden")) throw e;
+    return exact.envelope ? { ...exact, searchRefused: boundText(e.message, 200) } : exact;
   }
   return exact;
 }
@@ -241,6 +246,23 @@ export async function disable(client: DocSpaceClient, userId: string): Promise<E
 /** The person's name as DocSpace shows it: the display name, else first and last name (may be empty). */
 export function nameOf(u: Employee): string {
   return u.displayName || [u.firstName, u.lastName].filter(Boolean).join(" ");
+}
+
+/** Says how an answer differs from the person asked for, or undefined when it is them. */
+export function identityMismatch(ref: AccountRef, user: Employee): string | undefined {
+  if (ref.userId !== undefined) {
+    return sameId(user.id, ref.userId) ? undefined : `DocSpace answered with another account: ${describeAccount(user)} (id ${user.id})`;
+  }
+  return sameEmail(user.email, ref.email) ? undefined : `DocSpace answered with another person: ${describeAccount(user)} (email ${user.email ?? "none"})`;
+}
+
+export function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Letter case never tells two addresses apart. */
+export function sameEmail(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 export function describeAccount(u: Employee): string {

@@ -1,55 +1,49 @@
 /**
- * What this run (one provider host: one `pulumi preview` or `up`) has seen of the accounts in the
- * file, across resource types: which entry claimed each account for each kind of step, and who is
- * named as a successor. The cross-entry rules and "is this account still being offboarded in this
- * run?" (before a suspension's delete re-enables anyone) read it.
+ * What this run (one provider host: one `pulumi preview` or `up`) has checked of the entries in
+ * the file, across resource types: each entry's account and successor, for the cross-entry rules
+ * (written once, in offboarding/cross-entry.ts); which entries also transfer their data first; the
+ * removals that would newly start (the per-run guard); and which accounts some entry still
+ * offboards (before a suspension's delete re-enables anyone).
  */
-export type StepKind = "remove" | "keep" | "disable";
+import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
+import type { Action } from "../entry-rules";
 
-/** `${kind}:${id}` → the entry's label. */
-const claims = new Map<string, string>();
-/** successor id → the entry naming it. */
-const successors = new Map<string, string>();
+/** label → the entry's account and successor (DocSpace ids, lower-cased), in the order checked. */
+const entries = new Map<string, EntryAccounts>();
+/** Labels of entries whose DataTransfer was checked in this run. */
+const transferring = new Set<string>();
 /** Accounts whose removal would newly start in this run (the mass-removal guard). */
 const newRemovals = new Set<string>();
-
-const key = (kind: StepKind, id: string): string => `${kind}:${id.toLowerCase()}`;
+/** Ids and emails (lower-cased) of accounts some entry of this run disables, transfers or removes. */
+const offboarded = new Set<string>();
 
 /** For tests and harnesses: start a new run. */
 export function resetRun(): void {
-  claims.clear();
-  successors.clear();
+  entries.clear();
+  transferring.clear();
   newRemovals.clear();
   offboarded.clear();
 }
 
-/** Claims `id` for `kind` on behalf of `entry`; returns the entry that claimed it first, if another. */
-export function claim(kind: StepKind, id: string, entry: string): string | undefined {
-  const first = claims.get(key(kind, id));
-  if (first !== undefined && first !== entry) return first;
-  claims.set(key(kind, id), entry);
-  return undefined;
-}
-
 /**
- * Another entry of this run that claimed `id` for any kind of step. One entry's own steps (its
- * suspension, transfer and removal) share its label; two entries naming one account do not.
+ * Records one step of an entry (by its label) and returns the cross-entry problems that involve
+ * that entry, judged over every entry this run has checked so far.
  */
-export function claimedByAnother(id: string, entry: string): string | undefined {
-  for (const kind of ["remove", "keep", "disable"] as const) {
-    const by = claims.get(key(kind, id));
-    if (by !== undefined && by !== entry) return by;
-  }
-  return undefined;
+export function recordStep(action: Action, entry: EntryAccounts): string[] {
+  if (action === "transfer") transferring.add(entry.label);
+  const known = entries.get(entry.label);
+  entries.set(entry.label, { label: entry.label, account: entry.account.toLowerCase(), successor: (entry.successor ?? known?.successor)?.toLowerCase() });
+  const all = [...entries.values()];
+  const me = all.findIndex((e) => e.label === entry.label);
+  return crossEntryProblems(all)
+    .filter((p) => p.index === me || p.other === me)
+    .map((p) => p.message);
 }
 
-/** The entry that claimed `id` for `kind` in this run, if any. */
-export function claimedBy(kind: StepKind, id: string): string | undefined {
-  return claims.get(key(kind, id));
+/** Whether the entry's own DataTransfer was checked in this run (it runs before the entry's removal). */
+export function entryTransfers(label: string): boolean {
+  return transferring.has(label);
 }
-
-/** Ids and emails (lower-cased) of accounts some entry of this run disables, transfers or removes. */
-const offboarded = new Set<string>();
 
 export function markOffboarded(...refs: Array<string | undefined>): void {
   for (const r of refs) if (r) offboarded.add(r.trim().toLowerCase());
@@ -58,14 +52,6 @@ export function markOffboarded(...refs: Array<string | undefined>): void {
 /** Whether any entry of this run disables, transfers or removes the account (by id or email). */
 export function isOffboardedThisRun(...refs: Array<string | undefined>): boolean {
   return refs.some((r) => r !== undefined && r !== "" && offboarded.has(r.trim().toLowerCase()));
-}
-
-export function nameSuccessor(id: string, entry: string): void {
-  successors.set(id.toLowerCase(), entry);
-}
-
-export function successorNamedBy(id: string): string | undefined {
-  return successors.get(id.toLowerCase());
 }
 
 /** Counts a removal that would newly start; returns how many this run has. */

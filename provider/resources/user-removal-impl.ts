@@ -10,12 +10,13 @@ import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay } from "./credentials";
-import { claim, claimedBy, claimedByAnother, countNewRemoval, markOffboarded, nameSuccessor, resetRun, successorNamedBy, type StepKind } from "./run-registry";
-import { assess, confirmAlreadyGone, keptTransferSettled, portalMismatch, proveGone, transferProof, type AssessContext, type Mode, type RemovalAsk, type Verdict } from "./evidence";
+import { countNewRemoval, entryTransfers, markOffboarded, recordStep, resetRun } from "./run-registry";
+import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./evidence";
+import { confirmAlreadyGone, outcomeOf, notDoneReason, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
-import { accountLabel, accountProperty, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import { TaskStatus, type EmployeeType } from "../docspace/schemas";
+import type { EmployeeType } from "../docspace/schemas";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configureFromStack(req.config);
@@ -24,12 +25,16 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
 function askOf(inputs: UserRemovalInputs): RemovalAsk {
   return {
     account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! },
+    action: inputs.keepProfile ? "transfer" : "remove",
     transferTo: inputs.transferTo,
     allowAdmin: inputs.allowAdmin ?? false,
-    keepProfile: inputs.keepProfile,
-    removeAfter: inputs.removeAfter,
-    today: scheduleDay(),
+    schedule: inputs.removeAfter !== undefined && !inputs.keepProfile ? { removeAfter: inputs.removeAfter, today: scheduleDay() } : undefined,
   };
+}
+
+/** A stored record, as the gate knows it. */
+function storedRecord(state: UserRemovalState): StoredRecord {
+  return { userId: state.userId, email: state.email, portal: state.portal, action: actionOfMode(state.mode), transferToId: state.transferToId, status: state.status };
 }
 
 /** What to do about an entry whose account does not exist. */
@@ -48,25 +53,15 @@ function verbOf(inputs: UserRemovalInputs): string {
   return inputs.keepProfile ? "transfer the data of" : "remove";
 }
 
-function stepKind(inputs: UserRemovalInputs): StepKind {
-  return inputs.keepProfile ? "keep" : "remove";
-}
-
-/** Cross-entry rules of this run, given the gate's verdict for one entry. */
-function runRules(inputs: UserRemovalInputs, verdict: Verdict, isNew: boolean): dynamic.CheckFailure[] {
+/** Cross-entry rules of this run (cross-entry.ts), and the per-run guard, given the gate's verdict for one entry. */
+function runRules(inputs: UserRemovalInputs, verdict: Verdict): dynamic.CheckFailure[] {
   if (verdict.kind !== "start" && verdict.kind !== "adopt") return [];
   const prop = accountProperty(inputs);
-  const me = accountLabel(inputs);
   const id = verdict.plan.target.id.toLowerCase();
-  const first = claim(stepKind(inputs), id, me) ?? claimedByAnother(id, me);
-  if (first !== undefined) return [{ property: prop, reason: `${me} is the same DocSpace account as ${first}, which is also listed; list each account once.` }];
-  const asSuccessor = successorNamedBy(id);
-  if (asSuccessor !== undefined && asSuccessor !== me) {
-    return [{ property: prop, reason: `${me} is listed for offboarding, but ${asSuccessor} names them as its successor (transferTo); the data would be moved to an account that is being offboarded. Name another successor there.` }];
-  }
+  const problems = recordStep(inputs.keepProfile ? "transfer" : "remove", { label: accountLabel(inputs), account: id, successor: verdict.plan.successor?.id });
+  if (problems.length > 0) return problems.map((reason) => ({ property: prop, reason }));
   markOffboarded(id, verdict.plan.target.email);
-  if (verdict.plan.successor) nameSuccessor(verdict.plan.successor.id, me);
-  if (isNew && verdict.kind === "start" && !inputs.keepProfile) {
+  if (verdict.kind === "start" && !inputs.keepProfile) {
     const guard = guardNewRemoval(inputs, id);
     if (guard) return [guard];
   }
@@ -100,8 +95,9 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   const inputs = withoutUndefined(parsed.data);
   markOffboarded(inputs.email, inputs.userId);
-  const previous = previousInputs(olds);
-  const sameAccount = isSameAccount(previous, inputs);
+  // An entry the stack already holds, for the same account: its record decides (diff, from the
+  // stored state; for an unfinished one, through the gate). A finished record costs no request.
+  if (isSameAccount(previousInputs(olds), inputs)) return { inputs: withProviderOf(inputs, news) };
   const failures: dynamic.CheckFailure[] = [];
   if (inputs.alreadyRemoved) {
     try {
@@ -113,21 +109,12 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     return failures.length > 0 ? { inputs: news, failures } : { inputs: withProviderOf(inputs, news) };
   }
   try {
-    const ctx: AssessContext = {
-      preview: true,
-      previewOnly: previewOnly(),
-      listedForRemoval: (id) => claimedByAnother(id, accountLabel(inputs)),
-      previousTransferTo: sameAccount ? (previous?.transferTo ?? null) : undefined,
-      settledTransferCounts: sameAccount,
-      ownTransfer: inputs.keepProfile ? undefined : (id) => claimedBy("keep", id) === accountLabel(inputs),
-    };
-    const verdict = await assess(portalClient(), askOf(inputs), ctx);
+    const situation: Situation = { kind: "preview", previewOnly: previewOnly(), entryTransfers: !inputs.keepProfile && entryTransfers(accountLabel(inputs)) };
+    const verdict = await assess(portalClient(), askOf(inputs), situation);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
-    else if (verdict.kind === "absent" && !sameAccount) {
-      failures.push({ property: accountProperty(inputs), reason: `${verdict.reason} ${ABSENT_ADVICE}` });
-    } else if (verdict.kind === "gone" && !sameAccount) {
-      failures.push({ property: accountProperty(inputs), reason: `No DocSpace account has the id ${inputs.userId} at ${portalClient().origin} (${verdict.proof}). ${ABSENT_ADVICE}` });
-    } else failures.push(...runRules(inputs, verdict, !sameAccount));
+    else if (verdict.kind === "absent") failures.push({ property: accountProperty(inputs), reason: `${verdict.reason} ${ABSENT_ADVICE}` });
+    else if (verdict.kind === "gone") failures.push({ property: accountProperty(inputs), reason: `No DocSpace account has the id ${inputs.userId} at ${portalClient().origin} (${verdict.proof}). ${ABSENT_ADVICE}` });
+    else failures.push(...runRules(inputs, verdict));
   } catch (e) {
     failures.push(portalFailure(e, accountProperty(inputs)));
   }
@@ -148,7 +135,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
   const client = portalClient();
   if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
   const state = await withDeadline(stepDeadline(inputs), async () => {
-    const verdict = await assess(client, askOf(inputs), { listedForRemoval: (id) => claimedByAnother(id, accountLabel(inputs)) });
+    const verdict = await assess(client, askOf(inputs), { kind: "start" });
     return carryOut(client, inputs, verdict, props, undefined);
   });
   return { id: state.userId, outs: withoutUndefined(state) };
@@ -191,7 +178,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
   const client = portalClient();
   const next = await withDeadline(stepDeadline(inputs), async () => {
-    const verdict = await assess(client, askOf(inputs), { stored: { ...state, mode: workMode(state) } });
+    const verdict = await assess(client, askOf(inputs), { kind: "resume", stored: storedRecord(state) });
     return carryOut(client, inputs, verdict, news, state);
   });
   return { outs: withoutUndefined(next) };
@@ -210,11 +197,10 @@ async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdi
         throw new DocSpaceError("not-found", `Refusing to record ${name} as removed by this stack: DocSpace says the account does not exist (${verdict.proof}). Delete the entry.`, { notSent: true });
       }
       return completed({ ...previous, reason: inputs.reason }, verdict.proof);
-    case "finished":
-      return completed(withProgress(initialState(client, inputs, verdict.plan, previous), verdict.task), verdict.proof);
-    case "settled":
-      if (!previous) throw new Error(`Internal: a transfer of ${name} was settled without a record.`); // only stored records are settled
-      return completed({ ...initialState(client, inputs, verdict.plan, previous), transferToId: previous.transferToId }, verdict.proof);
+    case "done": {
+      const state = initialState(client, inputs, verdict.plan, previous);
+      return completed(verdict.task ? withProgress(state, verdict.task) : state, verdict.proof);
+    }
     case "adopt":
     case "start": {
       const state = initialState(client, inputs, verdict.plan, previous);
@@ -246,23 +232,29 @@ function partial(e: RemovalIncomplete, props: Props): Error {
 /** `pulumi refresh`: brings the stored progress up to date from the portal recorded in state. Never writes. */
 export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
   const state = parseState(props);
-  if (state.status === "Completed") return { id, props: withoutUndefined(state) }; // proven gone when recorded; DocSpace forgets the task
+  if (state.status === "Completed") return { id, props: withoutUndefined(state) }; // proven when recorded; DocSpace forgets the task
   const client = portalClient();
   const other = portalMismatch(client, state.portal);
   if (other) throw new DocSpaceError("configuration", other);
-  const task = await progressOf(client, workMode(state), state.userId);
-  let next: UserRemovalState = task ? withProgress(state, task) : state;
-  if (state.mode === "keep") {
-    if (task?.status === TaskStatus.Completed) next = completed(next, transferProof(task));
-    else if (!task && state.status === "Running") {
-      // Last seen running, and its task has expired: DocSpace's word on what is left decides.
-      const settled = await keptTransferSettled(client, state.userId, accountTypeOf(state));
-      next = settled ? completed(next, settled) : { ...state, status: "Failed", error: "DocSpace no longer reports the transfer, and the account still owns data to transfer." };
-    }
-  } else if (!task || task.status === TaskStatus.Completed) {
-    const gone = await proveGone(client, state.userId, state.portal);
-    if (gone.gone) next = completed(next, gone.proof);
-    else if (!task && state.status === "Running") next = { ...state, status: "Failed", error: "DocSpace no longer reports the task and the account still exists." };
+  const action = actionOfMode(state.mode);
+  const task = await progressOf(client, taskKindOf({ action, successor: state.transferToId }), state.userId);
+  const outcome = await outcomeOf(client, { action, userId: state.userId, accountType: accountTypeOf(state) }, task, state.status === "Running" ? "yes" : "no");
+  let next: UserRemovalState;
+  switch (outcome.kind) {
+    case "done":
+      next = completed(task ? withProgress(state, task) : state, outcome.proof);
+      break;
+    case "running":
+    case "ended":
+      next = withProgress(state, outcome.task);
+      break;
+    case "unattributed":
+      next = state; // someone else's finished transfer is not this record's progress
+      break;
+    case "not-done":
+      if (task) next = withProgress(state, task);
+      else next = state.status === "Running" ? { ...state, status: "Failed", error: notDoneReason(action) } : state;
+      break;
   }
   return { id, props: withoutUndefined(next) };
 }
@@ -287,9 +279,24 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
   const inputs = parsed.data;
   if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
   if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
-  if (state.status !== "Completed") return { changes: true };
+  if (state.status !== "Completed") {
+    await refuseWhatResumeWouldRefuse(state, inputs);
+    return { changes: true };
+  }
   if ((inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
   return { changes: false };
+}
+
+/**
+ * The preview of an unfinished record: its update would resume it through the gate, so the
+ * preview asks the gate the same, read-only, and fails with the gate's reasons. (The check of an
+ * entry already held reads nothing; only diff sees the stored record.)
+ */
+async function refuseWhatResumeWouldRefuse(state: UserRemovalState, inputs: UserRemovalInputs): Promise<void> {
+  const verdict = await assess(portalClient(), askOf(inputs), { kind: "preview-resume", previewOnly: previewOnly(), stored: storedRecord(state) });
+  if (verdict.kind === "refuse") {
+    throw new DocSpaceError("precondition", `Refusing to ${verbOf(inputs)} ${accountLabel(inputs)}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
+  }
 }
 
 /** Removing the entry (or `pulumi destroy`) never restores, re-enables or stops anything. */
@@ -297,11 +304,6 @@ export async function remove(_id: string, props: Props): Promise<void> {
   // A removal cannot be undone, and stopping a running transfer half way leaves the person's data
   // split between two owners; the record is simply dropped. (Read the state for its shape only.)
   parseState(props);
-}
-
-/** The kind of task an unfinished record follows ("recorded" records are always Completed). */
-function workMode(state: UserRemovalState): Mode {
-  return state.mode === "recorded" ? "remove" : state.mode;
 }
 
 /** The recorded account type, as reassign/necessary wants it (User when not recorded). */

@@ -2,7 +2,7 @@
  * UserRemoval's inputs and stored state (outputs), as zod schemas; the types come from them.
  */
 import { z } from "zod";
-import { DEFAULT_TIMEOUT_SECONDS, entryCombinationProblems, entryRules, namesOneAccount } from "../entry-rules";
+import { DEFAULT_TIMEOUT_SECONDS, type Action, entryCombinationProblems, entryRules, namesOneAccount } from "../entry-rules";
 import { parseStoredState } from "./props";
 
 export { DEFAULT_TIMEOUT_SECONDS };
@@ -39,6 +39,23 @@ export function accountLabel(inputs: { email?: string; userId?: string }): strin
 /** The input that names the account, for failures about it. */
 export function accountProperty(inputs: Pick<UserRemovalInputs, "userId">): "userId" | "email" {
   return inputs.userId !== undefined ? "userId" : "email";
+}
+
+/**
+ * The stored `mode` records which DocSpace call the step made (kept as older versions wrote it):
+ * remove: remove/start; transfer: reassign/start deleting the profile; keep: reassign/start keeping
+ * it; recorded: nothing started (alreadyRemoved). In the file's vocabulary (Action) the first
+ * two are a removal and keep is a transfer.
+ */
+export type RecordedMode = "remove" | "transfer" | "keep" | "recorded";
+
+export function actionOfMode(mode: RecordedMode): Action {
+  return mode === "keep" ? "transfer" : "remove";
+}
+
+export function modeOf(step: { action: Action; successor?: unknown }): Exclude<RecordedMode, "recorded"> {
+  if (step.action === "transfer") return "keep";
+  return step.successor === undefined ? "remove" : "transfer";
 }
 
 /** Unconfirmed: the start's answer was lost, so it may have happened; the next run settles it. */

@@ -10,8 +10,10 @@ import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docs
 import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable, nameOf } from "./accounts";
-import { keptTransferSettled, proveGone, transferProof, type Mode, type Plan } from "./evidence";
-import { DEFAULT_TIMEOUT_SECONDS, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import type { Plan } from "./evidence";
+import { notDoneReason, outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./outcome";
+import { DEFAULT_TIMEOUT_SECONDS, modeOf, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import type { Action } from "../entry-rules";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
 export class RemovalIncomplete extends Error {
@@ -26,14 +28,16 @@ export class RemovalIncomplete extends Error {
 
 const nowIso = (): string => new Date().toISOString();
 
-export function progressOf(client: DocSpaceClient, mode: Mode, userId: string): Promise<TaskProgress | undefined> {
-  return mode === "remove" ? client.removeProgress(userId) : client.reassignProgress(userId);
+export function progressOf(client: DocSpaceClient, kind: TaskKind, userId: string): Promise<TaskProgress | undefined> {
+  return kind === "remove" ? client.removeProgress(userId) : client.reassignProgress(userId);
 }
 
 /** What the task does, for messages. */
-function doing(mode: Mode): string {
-  return mode === "keep" ? "transfer of the data" : "removal";
+function doing(action: Action): string {
+  return action === "transfer" ? "transfer of the data" : "removal";
 }
+
+const stepOf = (plan: Plan): StepRef => ({ action: plan.action, userId: plan.target.id, accountType: employeeType(plan.target) });
 
 function statusOf(p: TaskProgress): RemovalStatus {
   if (p.status === TaskStatus.Completed) return "Running"; // finished, but "Completed" needs the profile gone
@@ -49,7 +53,7 @@ export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, 
     email: (t.email ?? inputs.email ?? "").toLowerCase(),
     displayName: boundText(nameOf(t), 200),
     accountType: employeeType(t),
-    mode: plan.mode,
+    mode: modeOf(plan),
     transferTo: inputs.transferTo,
     transferToId: plan.successor?.id.toLowerCase(),
     taskId: previous?.taskId ?? "",
@@ -97,10 +101,10 @@ export async function startAndFollow(client: DocSpaceClient, plan: Plan, state: 
   let task: TaskProgress;
   const startedAt = Date.now();
   try {
-    task = plan.mode === "remove" ? await client.startRemove(plan.target.id) : await client.startReassign(plan.target.id, plan.successor!.id, plan.mode === "transfer");
+    task = taskKindOf(plan) === "remove" ? await client.startRemove(plan.target.id) : await client.startReassign(plan.target.id, plan.successor!.id, plan.action === "remove");
   } catch (e) {
     if (refusedBeforeActing(e)) {
-      if (e instanceof Error) e.message += ` (${who} was disabled first and stays disabled; nothing was ${plan.mode === "keep" ? "transferred" : "removed"}.)`;
+      if (e instanceof Error) e.message += ` (${who} was disabled first and stays disabled; nothing was ${plan.action === "transfer" ? "transferred" : "removed"}.)`;
       throw e;
     }
     return settleLostStart(client, plan, state, e, opts);
@@ -124,12 +128,11 @@ async function settleLostStart(client: DocSpaceClient, plan: Plan, state: UserRe
   const settleUntil = Date.now() + Math.min(10_000, Math.max(0, timeLeft() - 500));
   for (;;) {
     try {
-      const seen = await progressOf(client, plan.mode, plan.target.id);
+      // A task that shows up now is taken as this start's (it appeared right after it).
+      const seen = await progressOf(client, taskKindOf(plan), plan.target.id);
       if (seen) return follow(client, plan, withProgress({ ...state, startedAt: nowIso() }, seen), opts);
-      if (plan.mode !== "keep") {
-        const gone = await proveGone(client, plan.target.id);
-        if (gone.gone) return completed(state, gone.proof);
-      }
+      const outcome = await outcomeOf(client, stepOf(plan), undefined, "no");
+      if (outcome.kind === "done") return completed(state, outcome.proof);
     } catch (e) {
       if (!isDocSpaceError(e)) throw e;
     }
@@ -137,7 +140,7 @@ async function settleLostStart(client: DocSpaceClient, plan: Plan, state: UserRe
     await sleep(1000);
   }
   throw new RemovalIncomplete(
-    `The answer to the start of the ${doing(plan.mode)} of ${who} was lost (${why}). DocSpace may have started it, so it is recorded as "Unconfirmed" and is not started again in this run. ` +
+    `The answer to the start of the ${doing(plan.action)} of ${who} was lost (${why}). DocSpace may have started it, so it is recorded as "Unconfirmed" and is not started again in this run. ` +
       `Run \`pulumi up\` again: it reads DocSpace's progress first and follows the task if there is one.`,
     { ...state, status: "Unconfirmed", error: boundText(`start answer lost: ${why}`) },
   );
@@ -185,48 +188,38 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
     for (;;) {
       if (state.status === "Failed") {
         throw new RemovalIncomplete(
-          `DocSpace failed to ${plan.mode === "transfer" ? "transfer and remove" : plan.mode === "keep" ? "transfer the data of" : "remove"} ${who}: ${state.error || "no reason given"}. The account is still there, disabled. Fix the cause in DocSpace and run \`pulumi up\` again to retry.`,
+          `DocSpace failed to ${plan.action === "transfer" ? "transfer the data of" : plan.successor ? "transfer and remove" : "remove"} ${who}: ${state.error || "no reason given"}. The account is still there, disabled. Fix the cause in DocSpace and run \`pulumi up\` again to retry.`,
           state,
         );
       }
       if (state.status === "Canceled") {
-        throw new RemovalIncomplete(`The ${doing(plan.mode)} of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
+        throw new RemovalIncomplete(`The ${doing(plan.action)} of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
       }
       const left = timeLeft();
       if (left <= 0) throw stillRunning(who, state);
       await sleep(Math.min(wait, left));
       // When the task said it finished, or the estimate says it should have, ask for the proof first.
-      if (plan.mode !== "keep" && (finished || Date.now() >= expectedDoneAt)) {
-        const gone = await proveGone(client, plan.target.id, state.portal);
-        if (gone.gone) return done(state, gone.proof);
+      if (plan.action === "remove" && (finished || Date.now() >= expectedDoneAt)) {
+        const early = await outcomeOf(client, stepOf(plan), undefined, "yes");
+        if (early.kind === "done") return done(state, early.proof);
         expectedDoneAt = Infinity;
       }
-      const task = await progressOf(client, plan.mode, plan.target.id);
-      if (!task && plan.mode === "keep") {
-        const settled = await keptTransferSettled(client, plan.target.id, employeeType(plan.target));
-        if (settled) return done(state, settled);
-        state = { ...state, status: "Failed", error: "DocSpace no longer reports the transfer, and the account still owns data to transfer." };
-        continue;
-      }
-      if (!task) {
-        // No task: it finished and expired, or it vanished. The profile decides.
-        const gone = await proveGone(client, plan.target.id, state.portal);
-        if (gone.gone) return done(state, gone.proof);
-        state = { ...state, status: "Failed", error: "DocSpace no longer reports the task and the account still exists." };
-        continue;
-      }
-      state = withProgress(state, task);
-      if (task.status === TaskStatus.Completed && plan.mode === "keep") return done(state, transferProof(task));
-      if (task.status === TaskStatus.Completed) {
-        if (finished) {
-          // Finished twice over and the profile still exists: not a removal (a transfer that kept it?).
-          state = { ...state, status: "Failed", error: "DocSpace reports the task finished, but the account still exists." };
+      const task = await progressOf(client, taskKindOf(plan), plan.target.id);
+      if (!task || task.status === TaskStatus.Completed) {
+        // The task finished, expired, or vanished: DocSpace's proof decides (outcome.ts).
+        const outcome = await outcomeOf(client, stepOf(plan), task, "yes");
+        if (outcome.kind === "done") return done(task ? withProgress(state, task) : state, outcome.proof);
+        if (!task || finished) {
+          // Gone from the report, or finished twice over, and still not done: not what this step asked for.
+          state = { ...state, status: "Failed", error: task ? "DocSpace reports the task finished, but the account still exists." : notDoneReason(plan.action) };
           continue;
         }
+        state = withProgress(state, task);
         finished = true;
         wait = minMs;
         continue;
       }
+      state = withProgress(state, task);
       const elapsed = Date.now() - firstSeen;
       const gained = state.percentage - firstPct;
       if (gained > 0) {
@@ -241,7 +234,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
     // The removal is under way in DocSpace: whatever failed here, the resource must be recorded so
     // the next run follows this task instead of starting from nothing.
     throw new RemovalIncomplete(
-      `The ${doing(plan.mode)} of ${who} was started in DocSpace, but following it failed: ${boundText((e as Error).message, 600)} Run \`pulumi up\` again to follow it; it will not be started twice.`,
+      `The ${doing(plan.action)} of ${who} was started in DocSpace, but following it failed: ${boundText((e as Error).message, 600)} Run \`pulumi up\` again to follow it; it will not be started twice.`,
       state,
     );
   }
@@ -249,7 +242,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
 
 function stillRunning(who: string, state: UserRemovalState): RemovalIncomplete {
   return new RemovalIncomplete(
-    `The ${doing(state.mode === "keep" ? "keep" : "remove")} of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
+    `The ${doing(state.mode === "keep" ? "transfer" : "remove")} of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
     state,
   );
 }
