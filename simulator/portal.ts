@@ -1,6 +1,6 @@
 /**
  * The simulated portal's state and rules, with no HTTP in it: users, API keys, and the remove /
- * reassign task queue, following ../shared/docspace-api.md. The HTTP layer (server.ts) maps
+ * reassign task queue, as DocSpace's server behaves. The HTTP layer (server.ts) maps
  * each `SimFailure` to the exact status and body DocSpace would send.
  */
 import { randomUUID } from "node:crypto";
@@ -102,7 +102,7 @@ export interface SimTask {
   modifiedAt: number;
   /** Set when this run is rigged to fail with this message. */
   failWith?: string;
-  /** remove/terminate hides the task, but the job goes on (contract 7.3). */
+  /** remove/terminate hides the task, but DocSpace's job never checks its cancellation token and goes on. */
   hidden: boolean;
   /** Serial number across the portal's life: lets tests count starts. */
   serial: number;
@@ -273,7 +273,7 @@ export class Portal {
     return u && !u.removed ? u : undefined;
   }
 
-  // ---- roles (contract section 5) ----------------------------------------------------------
+  // ---- roles (EmployeeType is derived from the flags) ----------------------------------------------------------
 
   isDocSpaceAdmin(u: SimUser): boolean {
     return u.type === "Owner" || u.type === "DocSpaceAdmin";
@@ -285,11 +285,11 @@ export class Portal {
 
   canView(caller: SimUser, target: SimUser): boolean {
     if (caller.id === target.id || this.isDocSpaceAdmin(caller)) return true;
-    // A room admin sees guests only when related to them; here: guests they invited (contract 7.12).
+    // A room admin sees guests only when related to them; here: guests they invited (DocSpace's CanUserViewAnotherUser).
     return caller.type === "RoomAdmin" && (target.type !== "Guest" || target.invitedById === caller.id);
   }
 
-  // ---- the task queue (contract section 6) -------------------------------------------------
+  // ---- the task queue (dedupe while running, expiry 60 s after the last change) -------------------------------------------------
 
   /** Brings every task up to `now`: progress, completion and its effects, expiry. */
   advance(now = Date.now()): void {
@@ -311,7 +311,7 @@ export class Portal {
 
   private finish(t: SimTask, at: number): void {
     t.modifiedAt = at;
-    // A publish after remove/terminate puts the task back into progress (contract 7.3).
+    // A publish after remove/terminate puts the task back into progress: the job never stopped.
     t.hidden = false;
     if (t.failWith !== undefined) {
       t.status = 4;
@@ -320,7 +320,7 @@ export class Portal {
     }
     t.status = 2;
     t.percentage = 100;
-    // Rooms go to the caller (remove) or to toUser (reassign), archived ones included (contract 7.1, 7.4).
+    // Rooms go to the caller (remove) or to toUser (reassign), archived ones included.
     this.handRoomsOver(t.userId, t.kind === "remove" ? t.callerId : t.toUserId!);
     const u = this.users.get(t.userId);
     if (u) u.ownsRooms = false;
@@ -393,7 +393,7 @@ export class Portal {
     return t && !t.hidden ? t : undefined;
   }
 
-  // ---- endpoint rules (contract section 7) -------------------------------------------------
+  // ---- endpoint rules (the checks in the order DocSpace's controllers make them) -------------------------------------------------
 
   requireEditUser(caller: SimUser): void {
     if (!this.isDocSpaceAdmin(caller)) throw accessDenied();
@@ -562,7 +562,7 @@ export class Portal {
     });
   }
 
-  /** The keys' rule (contract 3): acts as its creator; a disabled creator gets 401. */
+  /** An API key acts as its creator; a disabled creator gets 401. */
   authenticate(key: string): SimUser | undefined {
     const k = this.keys.get(key);
     if (!k || k.revoked) return undefined;

@@ -724,7 +724,7 @@ function parseBody(raw: string): Record<string, unknown> {
   }
 }
 
-/** Input JSON binds case-insensitively (contract section 1). */
+/** Input JSON binds case-insensitively (ASP.NET web defaults). */
 function field(body: Record<string, unknown>, name: string): unknown {
   for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === name.toLowerCase()) return v;
   return undefined;

@@ -50,19 +50,15 @@ describe("every route the product uses", () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(await owner.removeProgress(USERS.jane)).toMatchObject({ status: 2, isCompleted: true, percentage: 100 });
     expect(await owner.findUser({ userId: USERS.jane })).toBeUndefined();
-    await owner.terminateRemove(USERS.jane);
   });
 
-  it("reassigns with deleteProfile, reads progress, terminates, asks whether it is necessary", async () => {
+  it("reassigns with deleteProfile, reads progress, asks whether it is necessary", async () => {
     expect(await owner.reassignNecessary(USERS.john, "RoomAdmin")).toBe(true);
     expect(await owner.reassignNecessary(USERS.mark, "User")).toBe(false);
     await owner.setStatus([USERS.john], 2);
     const t = await owner.startReassign(USERS.john, USERS.teamLead, true);
     expect(t.id).toBe(`1_${USERS.john}_ReassignProgressItem`);
     expect((await owner.reassignProgress(USERS.john))?.status).toBe(1);
-    const canceled = await owner.terminateReassign(USERS.john);
-    expect(canceled).toMatchObject({ status: 3, isCompleted: true });
-    expect(await owner.terminateReassign(USERS.mark)).toBeUndefined();
   });
 
   it("sends self-delete instructions and returns DocSpace's HTML string", async () => {

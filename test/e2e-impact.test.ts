@@ -324,7 +324,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         warnings: ["Owns 2 rooms (Design reviews, Q3 launch), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them."],
       });
       expect(i["tom.transfer@example.com"]).toMatchObject({
-        action: "transfer",
+        action: "remove",
         rooms: { total: 1, titles: ["Vendor contracts"] },
         roomsGoTo: TESS_REF,
         sharedItemsGoTo: TESS_REF,
@@ -333,7 +333,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         warnings: [],
       });
       expect(i["kim.keep@example.com"]).toMatchObject({
-        action: "transfer-keep-profile",
+        action: "transfer",
         roomsGoTo: TESS_REF,
         sharedItemsGoTo: TESS_REF,
         personalData: { bytes: 40 * MB, human: "40 MB", fate: "shared-moved-rest-kept" },

@@ -1,7 +1,7 @@
 /**
  * Shared test helpers. Anything that reaches the provider code goes through the compiled package
  * (Node's own require), as the provider host and `pulumi up` load it; vitest's transform would
- * serialize differently (see ../shared/pulumi-notes.md).
+ * serialize differently: vitest inlines top-level npm imports, which then crash in the host.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";

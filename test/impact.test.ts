@@ -47,7 +47,7 @@ describe("rendering (pure)", () => {
 
   it("says plainly that a transfer deletes everything but the shared items", () => {
     const block = renderImpactBlock(
-      fakeImpact(3, { action: "transfer", sharedItemsGoTo: { name: "Tess Lead" }, roomsGoTo: { name: "Tess Lead" }, personalData: { bytes: 1.2 * GB, fate: "shared-moved-rest-deleted" }, warnings: [] }),
+      fakeImpact(3, { action: "remove", sharedItemsGoTo: { name: "Tess Lead" }, roomsGoTo: { name: "Tess Lead" }, personalData: { bytes: 1.2 * GB, fate: "shared-moved-rest-deleted" }, warnings: [] }),
     );
     expect(block).toContain("Personal documents: 1.2 GB → only the items they shared move to Tess Lead; everything else is deleted with the profile");
     expect(block).toContain("a transfer does not save personal documents");
@@ -178,7 +178,7 @@ describe("reading the impact from the portal", () => {
   it("transfer: rooms and shared items go to the successor, the rest of the personal documents is deleted with the profile", async () => {
     const id = seedLeaver({ rooms: 1, usedSpace: 300 * 1024 * 1024 });
     const successor = await owner.userById(USERS.teamLead);
-    const { impact } = await measured(owner, { account: await owner.userById(id), action: "transfer", successor, keyAccount: key });
+    const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", successor, keyAccount: key });
     expect(impact.roomsGoTo).toMatchObject({ id: USERS.teamLead });
     expect(impact.sharedItemsGoTo).toMatchObject({ id: USERS.teamLead });
     expect(impact.personalData).toEqual({ bytes: 300 * 1024 * 1024, fate: "shared-moved-rest-deleted" });
@@ -186,13 +186,13 @@ describe("reading the impact from the portal", () => {
     const block = renderImpactBlock(impact);
     expect(block).toContain("300 MB → only the items they shared move to");
     expect(block).toContain("everything else is deleted with the profile");
-    expect(renderImpactSummary([impact])).toMatch(/\| transfer \| 1 → .* \| 300 MB, all but shared items \| yes → /);
+    expect(renderImpactSummary([impact])).toMatch(/\| transfer, remove \| 1 → .* \| 300 MB, all but shared items \| yes → /);
     expect(s.writes()).toEqual([]);
   });
 
   it("transfer keeping the profile leaves the personal folder with the disabled profile", async () => {
     const id = seedLeaver({ usedSpace: 5 * GB });
-    const { impact } = await measured(owner, { account: await owner.userById(id), action: "transfer-keep-profile", successor: await owner.userById(USERS.teamLead) });
+    const { impact } = await measured(owner, { account: await owner.userById(id), action: "transfer", successor: await owner.userById(USERS.teamLead) });
     expect(impact.personalData.fate).toBe("shared-moved-rest-kept");
     expect(impact.transferNeeded).toBe(false);
     expect(renderImpactBlock(impact)).toContain("5.0 GB → the items they shared move to Tess");

@@ -1,5 +1,5 @@
 /**
- * Pins the simulator to ../shared/docspace-api.md, especially section 10 ("Surprises"), by raw
+ * Pins the simulator to DocSpace's API contract, especially its surprises, by raw
  * HTTP, so that it cannot drift from DocSpace while the client is tested against it.
  */
 import { request } from "undici";
@@ -28,7 +28,7 @@ beforeEach(async () => {
 });
 afterEach(async () => s.stop());
 
-describe("wire format (contract sections 1, 2, 8)", () => {
+describe("wire format", () => {
   it("wraps success in the envelope, in DocSpace's property order, with links and no nulls", async () => {
     const r = await call("GET", `people/${USERS.mark}`);
     expect(Object.keys(r.json!)).toEqual(["response", "count", "links", "status", "statusCode"]);
@@ -74,7 +74,7 @@ describe("wire format (contract sections 1, 2, 8)", () => {
   });
 });
 
-describe("surprises (contract section 10)", () => {
+describe("surprises", () => {
   it("wrong state: remove/start gives 400, DELETE gives 403 'not suspended'", async () => {
     const start = await call("POST", "people/remove/start", { body: { userId: USERS.mark } });
     expect(start.status).toBe(400);
@@ -178,7 +178,7 @@ describe("surprises (contract section 10)", () => {
   });
 });
 
-describe("permissions and preconditions (contract 7.1, 7.4, 7.9)", () => {
+describe("permissions and preconditions", () => {
   it("remove/start: 403 for non-admins first, even for unknown ids", async () => {
     expect((await call("POST", "people/remove/start", { key: KEYS.roomAdmin, body: { userId: "00000000-0000-4000-8000-000000000002" } })).status).toBe(403);
   });

@@ -1,5 +1,5 @@
 /**
- * Pins the simulator's read-only impact and report routes to ../shared/docspace-api.md (7.16, 8)
+ * Pins the simulator's read-only impact and report routes to DocSpace's behaviour (rooms, profile fields, filters)
  * and DocSpace's official API description, by raw HTTP: rooms owned, personal storage, groups,
  * SSO/LDAP sign-in, status, pending invitations, the report filters, and a 402 from a paid feature.
  */
@@ -66,7 +66,7 @@ beforeEach(async () => {
 });
 afterEach(async () => s.stop());
 
-describe("GET files/rooms (contract 7.16)", () => {
+describe("GET files/rooms", () => {
   it("lists a user's rooms as DocSpace's FolderContentDto: rooms in folders, files empty, total inside the response", async () => {
     const r = await call("GET", `files/rooms?subjectOwnerId=${USERS.john}&searchArea=Any`);
     expect(r.status).toBe(200);
@@ -174,7 +174,7 @@ describe("what a completed removal or transfer does to rooms, storage and groups
   });
 });
 
-describe("profile fields for the impact report (contract 8)", () => {
+describe("profile fields for the impact report", () => {
   it("usedSpace is there for an admin viewer and for oneself, never for anyone else", async () => {
     expect(await profile(USERS.mark, KEYS.owner)).toMatchObject({ usedSpace: 125829120 });
     expect(await profile(USERS.mark, KEYS.admin)).toMatchObject({ usedSpace: 125829120 });
@@ -251,7 +251,7 @@ describe("GET group/user/{userid}", () => {
   });
 });
 
-describe("report filters on people/filter and people/status/{status} (contract 7.15, 7.16)", () => {
+describe("report filters on people/filter and people/status/{status}", () => {
   it("accountLoginType: 0 SSO, 1 LDAP, 2 standard (names work too)", async () => {
     expect(await emails("accountLoginType=0")).toEqual(["nora.north@example.com"]);
     expect(await emails("accountLoginType=SSO")).toEqual(["nora.north@example.com"]);

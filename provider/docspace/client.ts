@@ -1,6 +1,6 @@
 /**
  * A small typed client for the DocSpace People endpoints that offboarding uses
- * (contract section 7). Every response is validated; ids are checked before they enter a path.
+ * (DocSpace's People routes under api/2.0). Every response is validated; ids are checked before they enter a path.
  */
 import { z } from "zod";
 import { DocSpaceError, isDocSpaceError } from "./errors";
@@ -23,7 +23,7 @@ export interface UserPage {
 
 export interface FilterQuery {
   filterValue?: string;
-  /** With a separator, the terms of filterValue are ORed (contract 7.15). */
+  /** With a separator, DocSpace ORs the terms of filterValue (space-separated terms are ANDed). */
   filterSeparator?: string;
   employeeStatus?: number;
   /** EmployeeActivationStatus: 2 is Pending (an invitation not accepted yet). */
@@ -142,12 +142,6 @@ export class DocSpaceClient {
     return this.maybe(taskProgressSchema, { method: "GET", path: `people/remove/progress/${id}`, retry: "idempotent", what: `read the removal progress of the user ${id}` });
   }
 
-  /** PUT people/remove/terminate. DocSpace may keep deleting anyway (contract 7.3). */
-  async terminateRemove(userId: string): Promise<void> {
-    const id = checkGuid(userId, "user id");
-    await this.transport.call({ method: "PUT", path: "people/remove/terminate", body: { userId: id }, retry: "idempotent", what: `stop the removal of the user ${id}` });
-  }
-
   // ---- reassign ----------------------------------------------------------------------------
 
   /** POST people/reassign/start. Retried only on 429. */
@@ -166,12 +160,6 @@ export class DocSpaceClient {
   async reassignProgress(fromUserId: string): Promise<TaskProgress | undefined> {
     const id = checkGuid(fromUserId, "user id");
     return this.maybe(taskProgressSchema, { method: "GET", path: `people/reassign/progress/${id}`, retry: "idempotent", what: `read the transfer progress of the user ${id}` });
-  }
-
-  /** PUT people/reassign/terminate; returns the canceled task, or undefined when there was none. */
-  async terminateReassign(fromUserId: string): Promise<TaskProgress | undefined> {
-    const id = checkGuid(fromUserId, "user id");
-    return this.maybe(taskProgressSchema, { method: "PUT", path: "people/reassign/terminate", body: { userId: id }, retry: "idempotent", what: `stop the transfer of the user ${id}` });
   }
 
   /** GET people/reassign/necessary: whether the user owns rooms (or, for guests, shared entries). */

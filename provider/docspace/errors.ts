@@ -98,11 +98,6 @@ export function isDocSpaceError(e: unknown, kind?: DocSpaceErrorKind): e is DocS
   return e instanceof DocSpaceError && (kind === undefined || e.kind === kind);
 }
 
-/** True when DocSpace may or may not have carried out the request (the answer was lost). */
-export function outcomeUnknown(e: unknown): boolean {
-  return !refusedBeforeActing(e);
-}
-
 /**
  * True only when the failure proves the portal did not carry the request out: it was never sent,
  * or DocSpace itself said no before acting (its error envelope on a 4xx, or the empty-bodied

@@ -1,5 +1,5 @@
 /**
- * Read-only DocSpace calls behind the removal impact preview (contract 7.16). Every one is a GET
+ * Read-only DocSpace calls behind the removal impact preview (rooms owned, groups, usedSpace, reassign/necessary). Every one is a GET
  * through DocSpaceClient.read (idempotent retries); nothing here can send a write.
  */
 import { z } from "zod";

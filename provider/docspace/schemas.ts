@@ -1,5 +1,5 @@
 /**
- * The DocSpace wire format, validated with zod (contract sections 2, 5, 6 and 8).
+ * The DocSpace wire format, validated with zod (its envelope, enums, task progress and EmployeeFullDto, as DocSpace's server writes them).
  * Output JSON is camelCase with nulls omitted; enums are integers except EmployeeType.
  * Types are inferred from these schemas, never written twice.
  */

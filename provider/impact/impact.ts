@@ -9,7 +9,10 @@ import { boundLine, isDocSpaceError } from "../docspace/errors";
 import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups } from "../docspace/impact-reads";
 import { EmployeeStatus, employeeType, isDisabled, type Employee, type EmployeeType } from "../docspace/schemas";
 
-export type ImpactAction = "remove" | "transfer" | "transfer-keep-profile" | "disable";
+import type { Action } from "../entry-rules";
+
+/** The step, in the file's vocabulary; a removal with a successor moves the rooms and shared items to them first. */
+export type ImpactAction = Action;
 
 export interface Unknown {
   unknown: string;
@@ -33,8 +36,8 @@ export type SignIn = "standard" | "SSO" | "LDAP";
 /**
  * What becomes of the personal folder ("My documents" and its trash):
  * - deleted: all of it (remove);
- * - shared-moved-rest-deleted: items the person shared move to the successor, the rest is deleted with the profile (transfer);
- * - shared-moved-rest-kept: shared items move, the rest stays with the disabled profile (transfer, deleteProfile: false);
+ * - shared-moved-rest-deleted: items the person shared move to the successor, the rest is deleted with the profile (remove with transferTo);
+ * - shared-moved-rest-kept: shared items move, the rest stays with the disabled profile (transfer);
  * - untouched: nothing changes (disable).
  */
 export type PersonalDataFate = "deleted" | "shared-moved-rest-deleted" | "shared-moved-rest-kept" | "untouched";
@@ -125,9 +128,9 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
 
   const successor: PersonRef = plan.successor ? refOf(plan.successor) : { name: "the successor" };
   const keyOwner: PersonRef = plan.keyAccount ? refOf(plan.keyAccount) : { name: "the API key's owner" };
-  const roomsGoTo = plan.action === "remove" ? keyOwner : disable ? refOf(person) : successor;
-  const fate: PersonalDataFate =
-    plan.action === "remove" ? "deleted" : plan.action === "transfer" ? "shared-moved-rest-deleted" : plan.action === "transfer-keep-profile" ? "shared-moved-rest-kept" : "untouched";
+  const toSuccessor = plan.action === "transfer" || (plan.action === "remove" && plan.successor !== undefined);
+  const roomsGoTo = disable ? refOf(person) : toSuccessor ? successor : keyOwner;
+  const fate: PersonalDataFate = plan.action === "disable" ? "untouched" : plan.action === "transfer" ? "shared-moved-rest-kept" : toSuccessor ? "shared-moved-rest-deleted" : "deleted";
   const bytes: Fact<number> =
     profile.usedSpace !== undefined ? profile.usedSpace : { unknown: "the portal does not report storage use to this key (an admin key and quota statistics are needed)" };
 
@@ -137,7 +140,7 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
     rooms,
     roomsGoTo,
     personalData: { bytes, fate },
-    sharedItemsGoTo: plan.action === "transfer" || plan.action === "transfer-keep-profile" ? successor : undefined,
+    sharedItemsGoTo: toSuccessor ? successor : undefined,
     transferNeeded,
     managedGroups: groups,
     pendingInvitationsSent: invitations,
@@ -151,7 +154,7 @@ function warningsFor(impact: Impact, keyOwner: PersonRef): string[] {
   const w: string[] = [];
   const { rooms, action } = impact;
   const ownsRooms = (!isUnknown(rooms) && rooms.total > 0) || impact.transferNeeded === true;
-  if (action === "remove" && ownsRooms) {
+  if (action === "remove" && impact.sharedItemsGoTo === undefined && ownsRooms) {
     if (!isUnknown(rooms) && rooms.total === 0) {
       w.push("DocSpace says a transfer would move data (items the person shared), which a removal deletes; set transferTo to keep it.");
     } else {
@@ -159,7 +162,7 @@ function warningsFor(impact: Impact, keyOwner: PersonRef): string[] {
       w.push(`Owns ${named}, which go to ${keyOwner.name} because no transferTo is set; set transferTo to choose who gets them.`);
     }
   }
-  const profileGoes = action === "remove" || action === "transfer";
+  const profileGoes = action === "remove";
   if (profileGoes && impact.account.signIn !== "standard") {
     w.push(`Signs in with ${impact.account.signIn}: the identity provider may create the account again at its next sign-in; remove or block it there too.`);
   }

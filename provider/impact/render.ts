@@ -33,9 +33,9 @@ function person(p: PersonRef): string {
 }
 
 const ACTION_HEADLINE: Record<ImpactAction, (i: Impact) => string> = {
-  remove: (i) => `remove: rooms go to ${person(i.roomsGoTo)}, personal documents and the profile are deleted`,
-  transfer: (i) => `transfer to ${person(i.sharedItemsGoTo ?? i.roomsGoTo)}, then delete the profile`,
-  "transfer-keep-profile": (i) => `transfer to ${person(i.sharedItemsGoTo ?? i.roomsGoTo)}, keeping the disabled profile`,
+  remove: (i) =>
+    i.sharedItemsGoTo ? `transfer to ${person(i.sharedItemsGoTo)}, then delete the profile` : `remove: rooms go to ${person(i.roomsGoTo)}, personal documents and the profile are deleted`,
+  transfer: (i) => `transfer to ${person(i.sharedItemsGoTo ?? i.roomsGoTo)}, keeping the disabled profile`,
   disable: () => "disable only: signed out everywhere, data untouched",
 };
 
@@ -90,7 +90,7 @@ function groupsLine(i: Impact): string {
   if (isUnknown(g)) return unknownText(g);
   if (g.length === 0) return "none";
   const names = listTitles(g.map((x) => x.name), g.length);
-  return i.action === "remove" || i.action === "transfer" ? `${names} → left without a manager` : `${names} → still managed by this disabled account`;
+  return i.action === "remove" ? `${names} → left without a manager` : `${names} → still managed by this disabled account`;
 }
 
 function factText<T>(f: Fact<T>, known: (v: T) => string): string {
@@ -165,7 +165,7 @@ export function escapeCell(text: string, max = CELL_MAX): string {
   return t;
 }
 
-const ACTION_CELL: Record<ImpactAction, string> = { remove: "remove", transfer: "transfer", "transfer-keep-profile": "transfer, keep profile", disable: "disable" };
+const actionCell = (i: Impact): string => (i.action === "remove" ? (i.sharedItemsGoTo ? "transfer, remove" : "remove") : i.action === "transfer" ? "transfer, keep profile" : "disable");
 
 function summaryRow(i: Impact): string {
   const rooms = i.rooms;
@@ -182,7 +182,7 @@ function summaryRow(i: Impact): string {
     i.personalData.fate === "deleted" ? size : i.personalData.fate === "shared-moved-rest-deleted" ? `${size}, all but shared items` : "none";
   const moved = i.sharedItemsGoTo ? `yes → ${i.sharedItemsGoTo.name}` : i.action === "remove" ? "none, deleted" : "none";
   const account = i.account.email ? `${i.account.email} (${i.account.name})` : i.account.name;
-  const cells = [account, ACTION_CELL[i.action], roomsCell, deleted, moved, i.warnings.length === 0 ? "" : i.warnings.join(" ")];
+  const cells = [account, actionCell(i), roomsCell, deleted, moved, i.warnings.length === 0 ? "" : i.warnings.join(" ")];
   return `| ${cells.map((c) => escapeCell(c)).join(" | ")} |`;
 }
 

@@ -16,7 +16,7 @@ import { logicalName } from "./names";
 import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
 import { planEntry, type EntryPlan } from "../offboarding/plan";
 import { isDisabled } from "../docspace/schemas";
-import type { ImpactAction } from "../impact/impact";
+import type { Action } from "../entry-rules";
 import { readImpacts, type ImpactReport, type PlannedAction } from "./impact-report";
 
 export interface PreflightResult {
@@ -34,10 +34,10 @@ export interface PreflightResult {
   disabledNow: Map<string, boolean>;
 }
 
-/** The impact report's action for an entry, from its plan for the day. */
-function impactAction(r: Removal, plan: EntryPlan): ImpactAction {
-  if (plan.remove) return r.transferTo !== undefined ? "transfer" : "remove";
-  return plan.transfer ? "transfer-keep-profile" : "disable";
+/** The entry's furthest step on this day (its removal, else its transfer, else its suspension). */
+function furthestStep(plan: EntryPlan): Action {
+  if (plan.remove) return "remove";
+  return plan.transfer ? "transfer" : "disable";
 }
 
 export async function preflightFile(
@@ -94,8 +94,8 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
     if (v.kind === "absent" && !r.alreadyRemoved) result.absent.push(`${where(r)}: ${v.reason}`);
     if (v.kind === "start" || v.kind === "adopt") {
       acting.push({ r, accounts: { label: logicalName(r), account: v.plan.target.id.toLowerCase(), successor: v.plan.successor?.id.toLowerCase() } });
-      const action = impactAction(r, plans.get(r)!);
-      if (v.kind === "start" && (action === "remove" || action === "transfer")) result.newStarts++;
+      const action = furthestStep(plans.get(r)!);
+      if (v.kind === "start" && action === "remove") result.newStarts++;
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }

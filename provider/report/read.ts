@@ -21,7 +21,7 @@ import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import { ACTIVATION_PENDING } from "../docspace/impact-reads";
 import { EmployeeStatus, type Employee } from "../docspace/schemas";
 
-/** DocSpace's largest page (contract 7.15). */
+/** DocSpace's largest page: people/filter takes a count of 1 to 100. */
 export const PAGE_SIZE = 100;
 
 export type ReadPhase = "disabled" | "invited";
