@@ -11,7 +11,8 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYS, ROOT, runCommand, stagePackage } from "./helpers";
 
-const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js"];
+// The implementation subpaths the providers stored by 0.1 call, and the one dispatch the stored provider calls since (issue 17).
+const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js", "./dist/provider/resources/dispatch.js"];
 const TOP_LEVEL = ["LICENSE", "README.md", "offboarding.schema.json", "package.json"];
 
 let staging: string;

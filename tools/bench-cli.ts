@@ -163,6 +163,7 @@ class CliStack {
     const perRecord = records.reduce((n, r) => n + size(r), 0) / Math.max(1, records.length);
     const one = records[0];
     if (!one) return { perRecord, parts: "" };
+    if (process.env.BENCH_SHOW_RECORD) console.log(JSON.stringify(one, null, 1));
     const inputs = one.inputs as Record<string, unknown> | undefined;
     const outputs = one.outputs as Record<string, unknown> | undefined;
     const parts = [

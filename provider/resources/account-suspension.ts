@@ -4,11 +4,12 @@
  * package name inside the provider host.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { storedProvider } from "./stored-provider";
 import type * as Impl from "./account-suspension-impl";
 
 type Props = Record<string, unknown>;
 
-/** Loaded in the host at call time (never captured): see ../shared/pulumi-notes.md. */
+/** Loaded in the host at call time, never captured: the provider host resolves the package from the program's node_modules. */
 const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/account-suspension-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
 
 export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = {
@@ -20,6 +21,9 @@ export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = {
   update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
   delete: (id: string, props: Props) => impl().remove(id, props),
 };
+
+/** What each resource stores in its state (`__provider`): see ./stored-provider.ts. The object above is for calls in this process. */
+const stored = storedProvider("AccountSuspension");
 
 export interface AccountSuspensionArgs {
   /** The account's email (give this or `userId`). */
@@ -47,7 +51,7 @@ export class AccountSuspension extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AccountSuspensionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      accountSuspensionProvider,
+      stored,
       name,
       { ...args, displayName: undefined, status: undefined, disabledByStack: undefined, disabledAt: undefined, disabledSince: undefined },
       opts,

@@ -3,6 +3,7 @@
  * As with UserRemoval, the serialized provider is only shims.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { storedProvider } from "./stored-provider";
 import type * as Impl from "./self-delete-impl";
 
 type Props = Record<string, unknown>;
@@ -19,6 +20,9 @@ export const selfDeleteRequestProvider: pulumi.dynamic.ResourceProvider = {
   delete: () => impl().remove(),
 };
 
+/** What each resource stores in its state (`__provider`): see ./stored-provider.ts. The object above is for calls in this process. */
+const stored = storedProvider("SelfDeleteRequest");
+
 export interface SelfDeleteRequestArgs {
   /** Any text; changing it sends the instructions again. */
   trigger?: pulumi.Input<string>;
@@ -32,6 +36,6 @@ export class SelfDeleteRequest extends pulumi.dynamic.Resource {
   declare public readonly status: pulumi.Output<"Sent" | "Unconfirmed">;
 
   constructor(name: string, args: SelfDeleteRequestArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(selfDeleteRequestProvider, name, { ...args, userId: undefined, email: undefined, sentAt: undefined, message: undefined, status: undefined }, opts, "docspace", "SelfDeleteRequest");
+    super(stored, name, { ...args, userId: undefined, email: undefined, sentAt: undefined, message: undefined, status: undefined }, opts, "docspace", "SelfDeleteRequest");
   }
 }

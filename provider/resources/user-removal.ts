@@ -3,11 +3,12 @@
  * kept to one-line shims that load the implementation by package name inside the provider host.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { storedProvider } from "./stored-provider";
 import type * as Impl from "./user-removal-impl";
 
 type Props = Record<string, unknown>;
 
-/** Loaded in the host at call time (never captured): see ../shared/pulumi-notes.md. */
+/** Loaded in the host at call time, never captured: the provider host resolves the package from the program's node_modules. */
 const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/user-removal-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
 
 export const userRemovalProvider: pulumi.dynamic.ResourceProvider = {
@@ -19,6 +20,9 @@ export const userRemovalProvider: pulumi.dynamic.ResourceProvider = {
   update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
   delete: (id: string, props: Props) => impl().remove(id, props),
 };
+
+/** What each resource stores in its state (`__provider`): see ./stored-provider.ts. The object above is for calls in this process. */
+const stored = storedProvider("UserRemoval");
 
 export interface UserRemovalArgs {
   /** The account's email (give this or `userId`). */
@@ -62,7 +66,7 @@ export class UserRemoval extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions, type = "UserRemoval") {
     super(
-      userRemovalProvider,
+      stored,
       name,
       {
         ...args,

@@ -1,0 +1,63 @@
+/**
+ * What the provider stored in every resource's state (`__provider`) calls: one function, one
+ * stable subpath of this package (`pulumi-docspace/dist/provider/resources/dispatch.js`).
+ *
+ * The stored provider (./stored-provider.ts) is an object whose seven methods are one tiny
+ * function. Pulumi's dynamic-provider host calls `configure` on a provider before anything else,
+ * once per host process and provider text (`getProvider` in @pulumi/pulumi/cmd/dynamic-provider);
+ * that first call lands here and puts the resource kind's real methods on the object, so every
+ * later call goes straight to the implementation. Called any other way first, it refuses: no
+ * check is ever skipped.
+ *
+ * Stable across releases: state written by this version calls `install(provider, kind, req)` with
+ * the kinds below, whatever version is installed when it runs.
+ */
+import type { dynamic } from "@pulumi/pulumi";
+import * as userRemoval from "./user-removal-impl";
+import * as accountSuspension from "./account-suspension-impl";
+import * as selfDelete from "./self-delete-impl";
+
+type Props = Record<string, unknown>;
+
+const KINDS = {
+  UserRemoval: userRemoval,
+  AccountSuspension: accountSuspension,
+  SelfDeleteRequest: selfDelete,
+} as const;
+
+export type ProviderKind = keyof typeof KINDS;
+
+function isConfigureRequest(req: unknown): req is dynamic.ConfigureRequest {
+  const config = (req as { config?: { get?: unknown } } | undefined)?.config;
+  return typeof config?.get === "function";
+}
+
+/** The kind's methods, as Pulumi's host calls them. */
+export function methodsOf(kind: ProviderKind): Required<Pick<dynamic.ResourceProvider, "configure" | "check" | "diff" | "create" | "read" | "update" | "delete">> {
+  const impl = KINDS[kind];
+  return {
+    configure: (req) => impl.configure(req),
+    check: (olds: Props, news: Props) => impl.check(olds, news),
+    diff: (id: string, olds: Props, news: Props) => impl.diff(id, olds, news),
+    create: (inputs: Props) => impl.create(inputs),
+    read: (id: string, props: Props) => impl.read(id, props),
+    update: (id: string, olds: Props, news: Props) => impl.update(id, olds, news),
+    delete: (id: string, props: Props) => impl.remove(id, props),
+  };
+}
+
+/** The stored provider's first call: `configure`, from Pulumi's host. Installs the kind's methods on `provider` and configures it. */
+export function install(provider: Record<string, unknown>, kind: string, req: unknown): Promise<void> {
+  if (!Object.prototype.hasOwnProperty.call(KINDS, kind)) {
+    throw new Error(`pulumi-docspace: the state names a provider kind '${kind}' that this version (dispatch.js) does not know. Install the pulumi-docspace version that wrote it, or a newer one.`);
+  }
+  if (!isConfigureRequest(req)) {
+    throw new Error(
+      `pulumi-docspace: the ${kind} provider stored in the state was called before configure; nothing was done. ` +
+        "Pulumi's dynamic-provider host configures a provider before any other call: this @pulumi/pulumi does not, so it is not supported.",
+    );
+  }
+  const methods = methodsOf(kind as ProviderKind);
+  Object.assign(provider, methods);
+  return methods.configure(req);
+}
