@@ -269,3 +269,65 @@ export function describeAccount(u: Employee): string {
   const name = nameOf(u);
   return `${name ? `${name} ` : ""}<${u.email ?? u.id}>`;
 }
+
+/** Characters of the encoded filterValue per search: well under the 8 KB request line proxies and Kestrel allow. */
+const SEARCH_TERMS_BUDGET = 3000;
+
+/**
+ * The program's look at the whole file: many entries answered per request, so a run costs what it
+ * changes, not what the stack has finished. Emails: DocSpace's search with the addresses ORed
+ * (filterSeparator), paged, as many addresses per request as the budget allows; letter case never
+ * matters to it. Ids: the portal's people list, paged, when the file names anyone by id. An entry
+ * the answers do not contain is "not found" (removed accounts never appear); that is no proof of
+ * removal (only people/{id} gives that), and the resources' own checks read it again. A search
+ * that fails leaves its entries to the single lookups.
+ */
+export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Promise<Map<string, Lookup>> {
+  const out = new Map<string, Lookup>();
+  const emails = [...new Set(refs.flatMap((r) => (r.email !== undefined ? [r.email.toLowerCase()] : [])))];
+  const ids = [...new Set(refs.flatMap((r) => (r.userId !== undefined ? [r.userId.toLowerCase()] : [])))];
+  const chunks: string[][] = [];
+  for (const e of emails) {
+    const last = chunks[chunks.length - 1];
+    if (last && encodeURIComponent([...last, e].join(",")).length <= SEARCH_TERMS_BUDGET) last.push(e);
+    else chunks.push([e]);
+  }
+  const found = new Map<string, Employee[]>();
+  const searched = await Promise.all(
+    chunks.map(async (chunk) => {
+      try {
+        for await (const u of client.allUsers({ filterValue: chunk.join(","), filterSeparator: ",", count: 100 })) {
+          const key = (u.email ?? "").toLowerCase();
+          if (!chunk.includes(key)) continue; // a substring match of another address
+          const list = found.get(key) ?? [];
+          if (!list.some((x) => sameId(x.id, u.id))) list.push(u);
+          found.set(key, list);
+        }
+        return chunk;
+      } catch (e) {
+        if (!isDocSpaceError(e)) throw e;
+        return []; // asked one by one below
+      }
+    }),
+  );
+  for (const email of searched.flat()) {
+    const list = found.get(email) ?? [];
+    if (list.length > 1) continue; // ambiguous: the single lookup says so
+    out.set(`email:${email}`, list.length === 1 ? { found: true, user: list[0]! } : { found: false, envelope: true, message: "no account with that address in DocSpace's people search" });
+  }
+  if (ids.length > 0) {
+    try {
+      const listed = new Map<string, Employee>();
+      for await (const u of client.allUsers({ count: 100 })) listed.set(u.id.toLowerCase(), u);
+      for (const id of ids) out.set(`id:${id}`, listed.has(id) ? { found: true, user: listed.get(id)! } : { found: false, envelope: true, message: "not in DocSpace's people list" });
+    } catch (e) {
+      if (!isDocSpaceError(e)) throw e;
+    }
+  }
+  return out;
+}
+
+/** The key `lookUpAll` files a reference under. */
+export function refKey(ref: AccountRef): string {
+  return ref.userId !== undefined ? `id:${ref.userId.toLowerCase()}` : `email:${ref.email.toLowerCase()}`;
+}

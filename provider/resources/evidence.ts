@@ -13,7 +13,7 @@
  */
 import type { DocSpaceClient } from "../docspace/client";
 import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
-import { describeAccount, identityMismatch, keyAccount, keyScopes, lookUp, sameEmail, sameId, type AccountRef } from "./accounts";
+import { describeAccount, identityMismatch, keyAccount, keyScopes, lookUp, sameEmail, sameId, type AccountRef, type Lookup } from "./accounts";
 import { isUnfinished, notProof, outcomeOf, portalMismatch, taskKindOf, type Seen } from "./outcome";
 import { isDue } from "../clock";
 import type { Action } from "../entry-rules";
@@ -55,8 +55,11 @@ export interface StoredRecord {
 export type Situation =
   /** A resource's check of an entry new to the stack. */
   | { kind: "preview"; previewOnly: boolean; entryTransfers: boolean }
-  /** The program's look at the whole file, which cannot see the stack's records. */
-  | { kind: "preview-file"; previewOnly: boolean; entryTransfers: boolean }
+  /**
+   * The program's look at the whole file, which cannot see the stack's records. `found`: the
+   * account as the look's own search found it a moment ago (accounts.ts lookUpAll), when it did.
+   */
+  | { kind: "preview-file"; previewOnly: boolean; entryTransfers: boolean; found?: Lookup }
   /** The preview of a stored, unfinished record (its diff): what resume would decide. */
   | { kind: "preview-resume"; previewOnly: boolean; stored: StoredRecord }
   /** create: a step new to the stack. */
@@ -122,13 +125,13 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, sit: Situa
 
   // The target: the person asked for, or (for a stored record) the very account recorded.
   const ref: AccountRef = stored ? { userId: stored.userId } : ask.account;
-  const look = await lookUp(client, ref);
+  const look = sit.kind === "preview-file" && sit.found ? sit.found : await lookUp(client, ref);
   if (!look.found) {
-    if (ref.userId !== undefined) {
+    if (ref.userId !== undefined && sit.kind !== "preview-file") {
       if (!look.envelope) return refuse(prop, notProof(client, ref.userId, look.message));
       return { kind: "gone", proof: `GET people/${ref.userId} at ${client.origin}: 404 "${look.message.slice(0, 80)}"` };
     }
-    return { kind: "absent", reason: `No DocSpace account has the email ${ref.email} at ${client.origin}.` };
+    return { kind: "absent", reason: ref.email !== undefined ? `No DocSpace account has the email ${ref.email} at ${client.origin}.` : `No DocSpace account has the id ${ref.userId} at ${client.origin}.` };
   }
   const target = look.user;
   const wrong =

@@ -40,6 +40,11 @@ export function recordStep(action: Action, entry: EntryAccounts): string[] {
     .map((p) => p.message);
 }
 
+/** Notes an entry's DataTransfer already held by the stack (its check reads nothing, so records no accounts). */
+export function noteHeldTransfer(label: string): void {
+  transferring.add(label);
+}
+
 /** Whether the entry's own DataTransfer was checked in this run (it runs before the entry's removal). */
 export function entryTransfers(label: string): boolean {
   return transferring.has(label);

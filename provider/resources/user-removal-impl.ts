@@ -10,7 +10,7 @@ import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay } from "./credentials";
-import { countNewRemoval, entryTransfers, markOffboarded, recordStep, resetRun } from "./run-registry";
+import { countNewRemoval, entryTransfers, markOffboarded, noteHeldTransfer, recordStep, resetRun } from "./run-registry";
 import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./evidence";
 import { confirmAlreadyGone, outcomeOf, notDoneReason, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
@@ -97,7 +97,10 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   markOffboarded(inputs.email, inputs.userId);
   // An entry the stack already holds, for the same account: its record decides (diff, from the
   // stored state; for an unfinished one, through the gate). A finished record costs no request.
-  if (isSameAccount(previousInputs(olds), inputs)) return { inputs: withProviderOf(inputs, news) };
+  if (isSameAccount(previousInputs(olds), inputs)) {
+    if (inputs.keepProfile) noteHeldTransfer(accountLabel(inputs)); // its entry's removal may wait behind it
+    return { inputs: withProviderOf(inputs, news) };
+  }
   const failures: dynamic.CheckFailure[] = [];
   if (inputs.alreadyRemoved) {
     try {
