@@ -86,7 +86,7 @@ describe("npm pack", () => {
     expect(manifest.engines?.node).toBe(">=20 <21");
 
     // What the compiled shims require is what the package exports.
-    const required = ["user-removal.js", "self-delete-request.js", "account-suspension.js"].flatMap((f) =>
+    const required = ["user-removal.js", "self-delete-request.js", "account-suspension.js", "stored-provider.js"].flatMap((f) =>
       [...readFileSync(join(staging, "dist/provider/resources", f), "utf8").matchAll(/"pulumi-docspace(\/[^"]+)"/g)].map((m) => `.${m[1]}`),
     );
     expect(required.sort()).toEqual([...IMPL_SUBPATHS].sort());
