@@ -9,6 +9,7 @@ import { z } from "zod";
 import { DocSpaceError } from "./docspace/errors";
 import { settingsInputSchema, type SettingsInput } from "./docspace/settings";
 import { daySchema } from "./entry-rules";
+import { utcDay } from "./clock";
 
 /** Where stack config comes from: `pulumi.Config`-like, or `configure`'s request (`get("docspace:url")`). */
 export interface ConfigSource {
@@ -70,7 +71,7 @@ const SPECS = {
     schema: daySchema,
     expected: "a date written YYYY-MM-DD",
     fix: "Unset it to use today's date (UTC).",
-    fallback: (): string => new Date().toISOString().slice(0, 10),
+    fallback: (): string => utcDay(),
   },
 } as const;
 

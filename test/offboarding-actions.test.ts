@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { pkg } from "./helpers";
 import { describePlan, planEntry, reversalNote } from "../provider/offboarding/plan";
-import { today } from "../provider/clock";
+import * as clock from "../provider/clock";
+import * as settings from "../provider/settings-reader";
 
 const { parseOffboardingFile, OffboardingFileError } = pkg;
 
@@ -96,9 +97,12 @@ describe("what an entry becomes on a given day", () => {
   });
 
   it("takes today from docspace:today, else DOCSPACE_TODAY, else the UTC date, and refuses a bad one naming the setting", () => {
+    const today = (fromConfig: string | undefined, fromEnv: string | undefined): string =>
+      settings.readSetting("today", { config: { get: (k) => (k === "docspace:today" ? fromConfig : undefined) }, env: { DOCSPACE_TODAY: fromEnv } });
     expect(today("2027-01-02", "2027-05-05")).toBe("2027-01-02");
     expect(today(undefined, "2027-05-05")).toBe("2027-05-05");
-    expect(today(undefined, undefined, new Date("2026-12-31T23:30:00-05:00"))).toBe("2027-01-01");
+    expect(today(undefined, undefined)).toBe(clock.utcDay());
+    expect(clock.utcDay(new Date("2026-12-31T23:30:00-05:00"))).toBe("2027-01-01");
     expect(() => today("tomorrow", undefined)).toThrow(/docspace:today must be a date written YYYY-MM-DD \(got "tomorrow"\)/);
     expect(() => today(undefined, "2027-13-01")).toThrow(/DOCSPACE_TODAY must be a date/);
   });
