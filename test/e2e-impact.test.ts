@@ -368,7 +368,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       expect(rows).toHaveLength(8);
       expect(rows).toEqual([
         "| rita.rooms@example.com (Rita Rooms) | remove | 2 → Olivia Owner | 1.5 GB | none, deleted | Owns 2 rooms (Design reviews, Q3 launch), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them. |",
-        "| tom.transfer@example.com (Tom Transfer) | transfer | 1 → Tess Lead | 300 KB, all but shared items | yes → Tess Lead |  |",
+        "| tom.transfer@example.com (Tom Transfer) | transfer, remove | 1 → Tess Lead | 300 KB, all but shared items | yes → Tess Lead |  |",
         "| kim.keep@example.com (Kim Keep) | transfer, keep profile | 1 → Tess Lead | none | yes → Tess Lead |  |",
         "| dora.disable@example.com (Dora Disable) | disable | 1 (unchanged) | none | none |  |",
         expect.stringMatching(/^\| sara\.sso@example\.com \(Sara Sso\) \| remove \| none \| 12 MB \| none, deleted \| Signs in with SSO: /),
