@@ -14,7 +14,7 @@ import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type R
 import { DataTransfer, UserRemoval } from "../resources/user-removal";
 import { AccountSuspension } from "../resources/account-suspension";
 import { describePlan, planEntry, reversalNote, type EntryPlan } from "../offboarding/plan";
-import { resolveSettings, type SettingsInput } from "../docspace/settings";
+import { resolveSettings } from "../docspace/settings";
 import { isDocSpaceError } from "../docspace/errors";
 import { portalSettings, readSetting, type SettingsSource } from "../settings-reader";
 import { logicalName } from "./names";
@@ -112,7 +112,6 @@ interface Run {
   file: string;
   parsed: OffboardingFile;
   plans: EntryPlan[];
-  portal: SettingsInput;
 }
 
 /**
@@ -140,7 +139,7 @@ export async function defineOffboarding(options: OffboardingProgramOptions = {})
     resolveSettings(input);
     return input;
   });
-  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)), portal };
+  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)) };
 
   const found = await preflightFile(parsed, portal, limit, day, previewOnly, maxImpacts);
   if (found.problems.length > 0) {
