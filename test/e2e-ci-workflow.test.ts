@@ -386,7 +386,7 @@ describe.skipIf(!hasCli)("examples/ci/offboarding.yml: its jobs' commands, run i
     expect(r.comments).toContain(preview.out.trim().split("\n")[0]!);
     expect(r.comments).toContain("| Account | Action | Rooms → new owner | Personal data deleted | Shared items moved | Warnings |");
     for (const e of ENTRIES.filter((x) => x.name.includes("@"))) expect(r.comments).toMatch(new RegExp(`\\| ${e.name.replace(/\./g, "\\.")} \\(`));
-    expect(r.comments).toMatch(/admin\.bob@example\.com[^\n]*\| transfer \| 2 → Archive Keeper/);
+    expect(r.comments).toMatch(/admin\.bob@example\.com[^\n]*\| transfer, remove \| 2 → Archive Keeper/);
 
     // The job sets DOCSPACE_PREVIEW_ONLY: the gate plans with the read-only key (and would refuse any start).
     expect(preview.code, preview.out).toBe(0);
