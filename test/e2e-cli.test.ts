@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { ProcessTree } from "./process-tree";
 
 const hasCli = pulumiCliOnPath("e2e-cli");
 
@@ -30,16 +31,25 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     return runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, input });
   }
 
-  /** Starts pulumi and returns the process, for tests that interrupt it. */
-  function pulumiProcess(args: string[]): { child: ChildProcess; done: Promise<Run> } {
-    // Its own process group, so that a SIGKILL can take down what a lost CI runner would: the CLI,
-    // its language host and its provider host (which would otherwise linger, orphaned).
+  /** Every process tree an interrupting test started: whatever is still running at the end is ended, by id. */
+  const trees: ProcessTree[] = [];
+
+  /**
+   * Starts pulumi and returns the process, for tests that interrupt it, with a tracker of every
+   * process below it. `pulumi` starts its language host and provider host in process groups of
+   * their own, so killing the CLI (or its group) would leave them running, orphaned; `tree.killAll()`
+   * takes down what a lost CI runner would: the CLI, its language host, the program and the
+   * provider host.
+   */
+  function pulumiProcess(args: string[]): { child: ChildProcess; tree: ProcessTree; done: Promise<Run> } {
     const child = spawn("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const tree = new ProcessTree(child.pid!);
+    trees.push(tree);
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
     const done = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, out })));
-    return { child, done };
+    return { child, tree, done };
   }
 
   /** A fresh account for one test (the tests share one portal and one stack). */
@@ -78,6 +88,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
   }, 120_000);
 
   afterAll(async () => {
+    for (const tree of trees) tree.killAll();
     await pulumi(["stack", "rm", "--yes", "--force"]);
     rmSync(dir, { recursive: true, force: true });
     await s?.stop();
@@ -187,7 +198,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     try {
       const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
       await until(() => startsFor(k.id) === 1);
-      process.kill(-run.child.pid!, "SIGKILL");
+      run.tree.killAll();
       await run.done;
       const cancel = await pulumi(["cancel", "--yes"]);
       expect(cancel.code, cancel.out).toBe(0);
@@ -211,6 +222,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
       await until(() => startsFor(i.id) === 1);
       run.child.kill("SIGINT");
       await run.done;
+      run.tree.killAll(); // the engine ends its plugins on a graceful stop; anything it did not is ended here
       await until(() => s.portal.liveUser(i.id) === undefined);
       const again = await pulumi(["up", "--yes"]);
       expect(again.code, again.out).toBe(0);
@@ -227,7 +239,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     try {
       const run = pulumiProcess(["up", "--yes", "--skip-preview"]);
       await until(() => startsFor(g.id) === 1);
-      process.kill(-run.child.pid!, "SIGKILL");
+      run.tree.killAll();
       await run.done;
       await until(() => s.portal.liveUser(g.id) === undefined);
       expect((await pulumi(["cancel", "--yes"])).code).toBe(0);
