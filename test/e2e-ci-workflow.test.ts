@@ -182,10 +182,18 @@ describe("examples/ci/offboarding.yml: structure", () => {
     expect(indexOfCommand(pr, /^pulumi (up|destroy|refresh|import|state)\b/)).toBe(-1);
   });
 
-  it("each job installs Node 20, runs npm ci and the build, and gets the CLI; run scripts take values only through env (no ${{ }} in a script)", () => {
+  it("each job installs Node 24 (current LTS), runs npm ci and the build, and gets a CLI within the supported range; run scripts take values only through env (no ${{ }} in a script)", () => {
+    // The supported CLI range: the oldest end's release (tools/pulumi-cli/go.mod) to the newest end's (latest/go.mod).
+    const cliOf = (mod: string): number[] => readFileSync(join(ROOT, "tools", "pulumi-cli", mod), "utf8").match(/pulumi\/pkg\/v3 v(\d+)\.(\d+)\.(\d+)/)!.slice(1).map(Number);
+    const cmp = (a: number[], b: number[]): number => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
     for (const job of [pr, apply]) {
       const node = job.steps.find((s) => s.uses?.startsWith("actions/setup-node"));
-      expect(String(node?.with?.["node-version"])).toBe("20");
+      expect(String(node?.with?.["node-version"])).toBe("24");
+      const cli = String(job.steps.find((s) => s.uses?.startsWith("pulumi/actions"))?.with?.["pulumi-version"]);
+      expect(cli).toMatch(/^\d+\.\d+\.\d+$/);
+      const v = cli.split(".").map(Number);
+      expect(cmp(v, cliOf("go.mod")), `pulumi-version ${cli}`).toBeGreaterThanOrEqual(0);
+      expect(cmp(v, cliOf("latest/go.mod")), `pulumi-version ${cli}`).toBeLessThanOrEqual(0);
       const runs = runSteps(job).map((s) => s.run!.trim());
       expect(runs.indexOf("npm ci")).toBeGreaterThan(-1);
       expect(runs.indexOf("npm run build")).toBeGreaterThan(runs.indexOf("npm ci"));

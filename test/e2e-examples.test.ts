@@ -1,12 +1,14 @@
 /**
  * e2e case 10: examples/offboarding and examples/self-delete as users run them. The package is
  * installed from its `npm pack` tarball (a real copy in node_modules, not a link to this
- * repository), with @pulumi/pulumi 3.248.0 from the registry, and each example runs with the real
+ * repository), with the @pulumi/pulumi release this repository is installed with (3.248.0 from the
+ * lockfile; the newest under `npm run e2e:latest`) from the registry, and each example runs with the real
  * Pulumi CLI (local file backend, passphrase secrets) against a simulator started here. Outcomes
  * are asserted from the simulator's own record. Runs where `pulumi` is on PATH; with
  * PULUMI_DOCSPACE_E2E=required a missing CLI (or a failed install) fails instead of skipping.
  */
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +18,8 @@ const hasCli = pulumiCliOnPath("e2e-examples");
 const required = process.env.PULUMI_DOCSPACE_E2E === "required";
 
 const EXAMPLES = ["offboarding", "self-delete"] as const;
+/** The SDK release under test: the repository's own (the oldest end, or the newest in `npm run e2e:latest`'s copy). */
+const SDK_VERSION = (createRequire(join(ROOT, "package.json"))("@pulumi/pulumi/package.json") as { version: string }).version;
 
 describe.skipIf(!hasCli)("the examples, installed from the npm pack tarball, with the real pulumi CLI (case 10)", () => {
   const work = mkdtempSync(join(tmpdir(), "docspace-e2e-examples-"));
@@ -67,7 +71,7 @@ describe.skipIf(!hasCli)("the examples, installed from the npm pack tarball, wit
       delete manifest.dependencies["pulumi-docspace"];
       delete manifest.dependencies["@pulumi/pulumi"];
       writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-      const npm = await runCommand("npm", ["install", tarball, "@pulumi/pulumi@3.248.0", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir });
+      const npm = await runCommand("npm", ["install", tarball, `@pulumi/pulumi@${SDK_VERSION}`, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir });
       if (npm.code !== 0) installErrors[example] = `npm install in ${example} failed (${npm.code}): ${npm.out.split("\n").filter((l) => !l.includes("nodedir")).slice(-5).join(" ")}`;
       dirs[example] = dir;
     }

@@ -3,13 +3,16 @@
  * offboarding file's JSON Schema, README, LICENSE and package.json, and nothing else: no
  * simulator (it holds seeded API keys and seed data), no tools, no tests. Packed from a staged
  * copy of the repository (see stagePackage in ./helpers), as the `prepack` clean build leaves it.
+ * And what a new user on the newest toolchain does with the tarball: a fresh project on Node 24
+ * installs it beside the newest @pulumi/pulumi, without flags and without npm asking to approve
+ * an install script of this package.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, ROOT, runCommand, stagePackage } from "./helpers";
+import { KEYS, packTarball, ROOT, runCommand, stagePackage } from "./helpers";
 
 // The implementation subpaths the providers stored by 0.1 call, and the one dispatch the stored provider calls since (issue 17).
 const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js", "./dist/provider/resources/dispatch.js"];
@@ -83,7 +86,12 @@ describe("npm pack", () => {
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBeDefined();
     expect(manifest.dependencies?.["@pulumi/pulumi"]).toBeUndefined();
     expect(manifest.devDependencies?.["pulumi-docspace"]).toBeUndefined();
-    expect(manifest.engines?.node).toBe(">=20 <21");
+    // The supported range (README, "Supported versions"): Node 20 (oldest end, tested by `npm test`)
+    // to 24 (newest end, `npm run e2e:latest`), and every @pulumi/pulumi 3.x from 3.248.0 on.
+    expect(manifest.engines?.node).toBe(">=20");
+    expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBe("^3.248.0");
+    // `prepare` would run on installs from git or a folder, and npm 11 asks users to approve it; `prepack` builds the tarball.
+    expect(Object.keys((manifest as { scripts?: Record<string, string> }).scripts ?? {})).not.toContain("prepare");
 
     // What the compiled shims require is what the package exports.
     const required = ["user-removal.js", "self-delete-request.js", "account-suspension.js", "stored-provider.js"].flatMap((f) =>
@@ -96,4 +104,44 @@ describe("npm pack", () => {
     for (const p of IMPL_SUBPATHS) expect(nodeRequire.resolve(`pulumi-docspace/${p.slice(2)}`)).toBe(join(ROOT, p));
     expect(() => nodeRequire.resolve("pulumi-docspace/dist/simulator/server.js")).toThrow(/not defined by "exports"/);
   });
+});
+
+describe("a fresh project on the newest toolchain", () => {
+  let dir: string;
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it("Node 24: `npm install @pulumi/pulumi@latest ./pulumi-docspace-*.tgz` succeeds without flags, asks to approve no install script of this package, and the package loads", async () => {
+    // Node 24 from the npm registry's `node` package, cached under ~/.cache (tools/node.sh).
+    const node = await runCommand("bash", [join(ROOT, "tools", "node.sh"), "24"]);
+    expect(node.code, node.out).toBe(0);
+    const nodeBin = node.stdout.trim().split("\n").pop()!;
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${nodeBin}:${process.env.PATH}` };
+
+    dir = mkdtempSync(join(tmpdir(), "docspace-fresh-"));
+    const project = join(dir, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "fresh-offboarding", version: "1.0.0", private: true }, null, 2) + "\n");
+    const tarball = await packTarball(dir);
+    copyFileSync(tarball, join(project, basename(tarball)));
+    expect(basename(tarball)).toMatch(/^pulumi-docspace-.*\.tgz$/);
+
+    const r = await runCommand("npm", ["install", "@pulumi/pulumi@latest", `./${basename(tarball)}`], { cwd: project, env });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toMatch(/ERESOLVE|EBADENGINE|peer dep/i);
+    // npm 11 lists every package whose install scripts it was not allowed to run ("install-scripts").
+    expect(r.out.split("\n").filter((l) => /install-scripts/.test(l) && /pulumi-docspace/.test(l))).toEqual([]);
+
+    const latest = await runCommand("npm", ["view", "@pulumi/pulumi@latest", "version"], { cwd: project, env });
+    expect(latest.code, latest.out).toBe(0);
+    const loaded = await runCommand(
+      "node",
+      ["-e", 'const p = require("pulumi-docspace"); console.log(process.version, require("@pulumi/pulumi/package.json").version, typeof p.UserRemoval)'],
+      { cwd: project, env },
+    );
+    expect(loaded.code, loaded.out).toBe(0);
+    const [nodeVersion, sdkVersion, userRemoval] = loaded.stdout.trim().split(" ");
+    expect(nodeVersion).toMatch(/^v24\./);
+    expect(sdkVersion).toBe(latest.stdout.trim());
+    expect(userRemoval).toBe("function");
+  }, 600_000);
 });
