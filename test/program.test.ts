@@ -45,7 +45,7 @@ describe("the offboarding program", () => {
       { email: "admin.bob@example.com", transferTo: "archive@example.com", allowAdmin: true },
     ]);
     const text = String(resources[0]!.inputs.__provider);
-    expect(text).toContain('require("pulumi-docspace/dist/provider/resources/user-removal-impl.js")');
+    expect(text).toContain('"pulumi-docspace/dist/provider/resources/dispatch.js"');
   });
 
   it("names resources after the account, so reordering or inserting entries changes nothing", async () => {
