@@ -50,6 +50,10 @@ describe("examples/offboarding as a user's project", () => {
     const pulumi = exRequire("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     const declared: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
     const cwd = process.cwd();
+    const env = { url: process.env.DOCSPACE_URL, key: process.env.DOCSPACE_API_KEY };
+    // The program looks at the whole file through the portal before it declares anything.
+    process.env.DOCSPACE_URL = s.url;
+    process.env.DOCSPACE_API_KEY = KEYS.owner;
     process.chdir(dir);
     try {
       await pulumi.runtime.setMocks(
@@ -65,9 +69,13 @@ describe("examples/offboarding as a user's project", () => {
         false,
       );
       exRequire("./index.js");
-      for (let i = 0; i < 100 && declared.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && declared.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
     } finally {
       process.chdir(cwd);
+      if (env.url === undefined) delete process.env.DOCSPACE_URL;
+      else process.env.DOCSPACE_URL = env.url;
+      if (env.key === undefined) delete process.env.DOCSPACE_API_KEY;
+      else process.env.DOCSPACE_API_KEY = env.key;
     }
     expect(declared.map((d) => d.name).sort()).toEqual(["9924256a-739c-462b-af15-e652a3b1b6eb", "admin.bob@example.com", "jane.doe@example.com"]);
 
