@@ -275,15 +275,15 @@ const SEARCH_TERMS_BUDGET = 3000;
 
 /**
  * The program's look at the whole file: many entries answered per request, so a run costs what it
- * changes, not what the stack has finished. Emails: DocSpace's search with the addresses ORed
- * (filterSeparator), paged, as many addresses per request as the budget allows; letter case never
- * matters to it. Ids: the portal's people list, paged, when the file names anyone by id. An entry
- * the answers do not contain is "not found" (removed accounts never appear); that is no proof of
- * removal (only people/{id} gives that), and the resources' own checks read it again. A search
- * that fails leaves its entries to the single lookups.
+ * changes, not what the stack has finished. Either the portal's people list, paged (when the file
+ * names anyone by id, or when the list is no longer than the searches would be), or DocSpace's
+ * search with the addresses ORed (filterSeparator), paged, as many addresses per request as the
+ * budget allows; letter case never matters to either. An entry the answers do not contain is "not
+ * found" (removed accounts never appear); that is no proof of removal (only people/{id} gives
+ * that), and the resources' own checks read it again. A read that fails leaves its entries to the
+ * single lookups.
  */
 export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Promise<Map<string, Lookup>> {
-  const out = new Map<string, Lookup>();
   const emails = [...new Set(refs.flatMap((r) => (r.email !== undefined ? [r.email.toLowerCase()] : [])))];
   const ids = [...new Set(refs.flatMap((r) => (r.userId !== undefined ? [r.userId.toLowerCase()] : [])))];
   const chunks: string[][] = [];
@@ -291,6 +291,18 @@ export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Pro
     const last = chunks[chunks.length - 1];
     if (last && encodeURIComponent([...last, e].join(",")).length <= SEARCH_TERMS_BUDGET) last.push(e);
     else chunks.push([e]);
+  }
+  const out = new Map<string, Lookup>();
+  const listed = ids.length > 0 || chunks.length > 1 ? await peopleList(client, ids.length > 0 ? Infinity : chunks.length) : undefined;
+  if (listed) {
+    const byEmail = new Map<string, Employee[]>();
+    for (const u of listed.values()) {
+      const key = (u.email ?? "").toLowerCase();
+      if (key !== "") byEmail.set(key, [...(byEmail.get(key) ?? []), u]);
+    }
+    fileEmails(out, emails, byEmail, "no account with that address in DocSpace's people list");
+    for (const id of ids) out.set(`id:${id}`, listed.has(id) ? { found: true, user: listed.get(id)! } : { found: false, envelope: true, message: "not in DocSpace's people list" });
+    return out;
   }
   const found = new Map<string, Employee[]>();
   const searched = await Promise.all(
@@ -310,21 +322,39 @@ export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Pro
       }
     }),
   );
-  for (const email of searched.flat()) {
-    const list = found.get(email) ?? [];
-    if (list.length > 1) continue; // ambiguous: the single lookup says so
-    out.set(`email:${email}`, list.length === 1 ? { found: true, user: list[0]! } : { found: false, envelope: true, message: "no account with that address in DocSpace's people search" });
-  }
-  if (ids.length > 0) {
-    try {
-      const listed = new Map<string, Employee>();
-      for await (const u of client.allUsers({ count: 100 })) listed.set(u.id.toLowerCase(), u);
-      for (const id of ids) out.set(`id:${id}`, listed.has(id) ? { found: true, user: listed.get(id)! } : { found: false, envelope: true, message: "not in DocSpace's people list" });
-    } catch (e) {
-      if (!isDocSpaceError(e)) throw e;
-    }
-  }
+  fileEmails(out, searched.flat(), found, "no account with that address in DocSpace's people search");
   return out;
+}
+
+/** Files each address's answer; an address held by several accounts is left to the single lookup, which refuses to guess. */
+function fileEmails(out: Map<string, Lookup>, emails: string[], found: Map<string, Employee[]>, notFound: string): void {
+  for (const email of emails) {
+    const list = found.get(email) ?? [];
+    if (list.length > 1) continue;
+    out.set(`email:${email}`, list.length === 1 ? { found: true, user: list[0]! } : { found: false, envelope: true, message: notFound });
+  }
+}
+
+/**
+ * The portal's whole people list (by id), when it takes no more than `maxPages` pages; undefined
+ * when it is longer, or when DocSpace refuses it (then the caller searches instead).
+ */
+async function peopleList(client: DocSpaceClient, maxPages: number): Promise<Map<string, Employee> | undefined> {
+  try {
+    let page = await client.filterUsers({ count: 100, startIndex: 0 });
+    if (Math.ceil(page.total / 100) > maxPages) return undefined;
+    const all = new Map(page.users.map((u) => [u.id.toLowerCase(), u]));
+    // A full page may be followed by more, whatever `total` said (a portal may leave it out).
+    for (let pages = 1; page.users.length === 100; pages++) {
+      if (pages >= maxPages) return undefined;
+      page = await client.filterUsers({ count: 100, startIndex: pages * 100 });
+      for (const u of page.users) all.set(u.id.toLowerCase(), u);
+    }
+    return all;
+  } catch (e) {
+    if (!isDocSpaceError(e)) throw e;
+    return undefined;
+  }
 }
 
 /** The key `lookUpAll` files a reference under. */
