@@ -539,6 +539,34 @@ describe("one account in two entries with different actions", () => {
   });
 });
 
+describe("a transfer that outlives timeoutSeconds", () => {
+  for (const [what, line, type] of [
+    ["a DataTransfer (action transfer)", transfer(JANE, { timeoutSeconds: 1 }), TRANSFER],
+    ["a removal with transferTo", entry({ email: JANE, transferTo: LEAD, timeoutSeconds: 1 }), REMOVAL],
+  ] as const) {
+    it(`${what}: the next up with the same file follows it to the end, without refusing the run or starting it twice`, async () => {
+      s.portal.options.taskDurationMs = 4000;
+      try {
+        const stack = new Stack();
+        const first = await stack.up([line], BEFORE);
+        expect(failed(first)).toEqual([expect.stringContaining("still running")]);
+        // Each later run follows the same task (it may still be running after 1 s), until it is done.
+        for (let run = 0; ; run++) {
+          const again = await stack.up([line], BEFORE);
+          expect(again.refused).toEqual([]);
+          if (failed(again).length === 0) break;
+          expect(failed(again)).toEqual([expect.stringContaining("still running")]);
+          expect(run).toBeLessThan(10);
+        }
+        expect(tasksOf(USERS.jane)).toHaveLength(1);
+        expect(stack.outputs(type, JANE)).toMatchObject({ status: "Completed" });
+      } finally {
+        s.portal.options.taskDurationMs = 200;
+      }
+    });
+  }
+});
+
 describe("taking an entry out never re-enables an account in the middle of something", () => {
   it("a transfer still running: the re-enable is refused and the record kept; nothing written", async () => {
     s.portal.options.taskDurationMs = 6000;

@@ -214,6 +214,10 @@ async function decideOnTasks(
     const stored = aspects.stored;
     const ours = kind === "reassign" && stored !== undefined && stored.action === plan.action && stored.transferToId !== undefined && sameId(stored.transferToId, plan.successor!.id);
     if (ours) return { kind: "adopt", plan, task: reassignTask! };
+    // The whole-file look cannot see the stack's records: this may be the entry's own transfer from
+    // an earlier run (one that outlived timeoutSeconds). The resource decides with its record: its
+    // diff adopts it or refuses, and a new entry's check refuses a transfer it did not start.
+    if (kind === "reassign" && aspects.seen === "maybe") return { kind: "adopt", plan, task: reassignTask! };
     const changed =
       stored !== undefined && stored.transferToId !== undefined
         ? ` This entry's transfer is still running and a running transfer cannot be redirected or turned into a removal: put transferTo back as it was until it has finished.`
