@@ -143,3 +143,27 @@ function summarise(requests: string[]): string {
   for (const r of requests) m.set(r, (m.get(r) ?? 0) + 1);
   return [...m].map(([k, v]) => `${k} ×${v}`).join(", ");
 }
+
+describe("the whole-file look does not bet on what DocSpace's unfiltered people list holds", () => {
+  it("a disabled account listed for removal is planned (and counted by the guard) even when the unfiltered list leaves it out", async () => {
+    const lines = ["version: 1", "removals:"];
+    // Enough entries for the look to read the people list rather than search.
+    for (let i = 0; i < 150; i++) {
+      const u = s.portal.addUser({ email: `long.gone.address.number.${i}@example.com` });
+      u.removed = true;
+      lines.push(`  - email: ${u.email}`);
+    }
+    const disabled = s.portal.addUser({ email: "already.disabled.leaver@example.com", status: 2 });
+    lines.push(`  - email: ${disabled.email}`);
+    const file = parse.parseOffboardingFile(lines.join("\n") + "\n", "disabled.yaml");
+    // A portal whose list without a status filter does not show this disabled account.
+    s.inject({ route: "GET people/filter", kind: "respond", times: 1, response: { status: 200, body: JSON.stringify({ response: [], count: 0, total: 0, status: 0, statusCode: 200 }) } });
+    const day = new Date().toISOString().slice(0, 10);
+    try {
+      const result = await preflight.preflightFile(file, { url: s.url, apiKey: KEYS.owner }, 0, day);
+      expect(result.problems.join("\n")).toMatch(/1 removals would start in this run, more than docspace:maxRemovalsPerRun \(0\)/);
+    } finally {
+      s.clearFaults();
+    }
+  });
+});

@@ -16,7 +16,7 @@
 import type { DocSpaceClient } from "../docspace/client";
 import { stepStartedAt } from "../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
-import { isDisabled, type Employee } from "../docspace/schemas";
+import { EmployeeStatus, isDisabled, type Employee } from "../docspace/schemas";
 
 export type AccountRef = { email: string; userId?: undefined } | { userId: string; email?: undefined };
 
@@ -308,12 +308,14 @@ export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Pro
   const searched = await Promise.all(
     chunks.map(async (chunk) => {
       try {
-        for await (const u of client.allUsers({ filterValue: chunk.join(","), filterSeparator: ",", count: 100 })) {
-          const key = (u.email ?? "").toLowerCase();
-          if (!chunk.includes(key)) continue; // a substring match of another address
-          const list = found.get(key) ?? [];
-          if (!list.some((x) => sameId(x.id, u.id))) list.push(u);
-          found.set(key, list);
+        for (const employeeStatus of [undefined, EmployeeStatus.Terminated]) {
+          for await (const u of client.allUsers({ filterValue: chunk.join(","), filterSeparator: ",", count: 100, employeeStatus })) {
+            const key = (u.email ?? "").toLowerCase();
+            if (!chunk.includes(key)) continue; // a substring match of another address
+            const list = found.get(key) ?? [];
+            if (!list.some((x) => sameId(x.id, u.id))) list.push(u);
+            found.set(key, list);
+          }
         }
         return chunk;
       } catch (e) {
@@ -337,18 +339,23 @@ function fileEmails(out: Map<string, Lookup>, emails: string[], found: Map<strin
 
 /**
  * The portal's whole people list (by id), when it takes no more than `maxPages` pages; undefined
- * when it is longer, or when DocSpace refuses it (then the caller searches instead).
+ * when it is longer, or when DocSpace refuses it (then the caller searches instead). Disabled
+ * accounts are asked for by their status too: whether DocSpace's unfiltered list includes them is
+ * not something to bet an offboarding run on, and they are the accounts a run most often acts on.
  */
 async function peopleList(client: DocSpaceClient, maxPages: number): Promise<Map<string, Employee> | undefined> {
   try {
-    let page = await client.filterUsers({ count: 100, startIndex: 0 });
-    if (Math.ceil(page.total / 100) > maxPages) return undefined;
-    const all = new Map(page.users.map((u) => [u.id.toLowerCase(), u]));
-    // A full page may be followed by more, whatever `total` said (a portal may leave it out).
-    for (let pages = 1; page.users.length === 100; pages++) {
-      if (pages >= maxPages) return undefined;
-      page = await client.filterUsers({ count: 100, startIndex: pages * 100 });
+    const all = new Map<string, Employee>();
+    for (const employeeStatus of [undefined, EmployeeStatus.Terminated]) {
+      let page = await client.filterUsers({ count: 100, startIndex: 0, employeeStatus });
+      if (Math.ceil(page.total / 100) > maxPages) return undefined;
       for (const u of page.users) all.set(u.id.toLowerCase(), u);
+      // A full page may be followed by more, whatever `total` said (a portal may leave it out).
+      for (let pages = 1; page.users.length === 100; pages++) {
+        if (pages >= maxPages) return undefined;
+        page = await client.filterUsers({ count: 100, startIndex: pages * 100, employeeStatus });
+        for (const u of page.users) all.set(u.id.toLowerCase(), u);
+      }
     }
     return all;
   } catch (e) {
