@@ -9,11 +9,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { DocSpaceClient } from "../docspace/client";
 import { withDeadline } from "../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
-import { employeeType, isActive, isDisabled, TaskStatus, type Employee } from "../docspace/schemas";
+import { employeeType, isActive, isDisabled, type Employee } from "../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "./accounts";
 import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./credentials";
 import { assess, type RemovalAsk, type Verdict } from "./evidence";
-import { portalMismatch, proveGone } from "./outcome";
+import { isUnfinished, portalMismatch, proveGone } from "./outcome";
 import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 import { isOffboardedThisRun, markOffboarded, recordStep } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
@@ -212,7 +212,7 @@ export async function remove(_id: string, props: Props): Promise<void> {
     if (disabledSinceByOthers(seen.user.terminated, state.disabledAt)) return;
     const who = describeAccount(seen.user);
     const [removal, transfer] = await Promise.all([client.removeProgress(state.userId), client.reassignProgress(state.userId)]);
-    const running = [removal, transfer].find((t) => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running));
+    const running = [removal, transfer].find((t) => isUnfinished(t));
     if (running) {
       throw new DocSpaceError(
         "precondition",

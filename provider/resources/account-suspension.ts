@@ -1,7 +1,7 @@
 /**
- * The AccountSuspension resource: one disabled account, the reversible step of offboarding. Its
- * provider is serialized into the state, so it is one-line shims that load the implementation by
- * package name inside the provider host.
+ * The AccountSuspension resource: one disabled account, the reversible step of offboarding. Each
+ * resource stores the tiny provider of ./stored-provider.ts; the exported shims are for calls in
+ * this process, and are the form earlier versions stored.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./stored-provider";

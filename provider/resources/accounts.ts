@@ -105,12 +105,7 @@ function searchEmails(client: DocSpaceClient): Batch<string, Employee[]> {
   if (!b) {
     b = new Batch(BATCH_WINDOW_MS, 40, async (emails) => {
       const found = new Map<string, Employee[]>(emails.map((e) => [e, []]));
-      // DocSpace's filter matches a substring of first name, last name or email; with a
-      // separator the terms are ORed. Commas cannot occur in an address DocSpace accepts here.
-      for await (const u of client.allUsers({ filterValue: emails.join(","), filterSeparator: ",", count: 100 })) {
-        const list = found.get((u.email ?? "").toLowerCase());
-        if (list && !list.some((x) => x.id.toLowerCase() === u.id.toLowerCase())) list.push(u);
-      }
+      await searchAddresses(client, emails, found);
       return found;
     });
     emailBatches.set(client.identity, b);
@@ -308,15 +303,7 @@ export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Pro
   const searched = await Promise.all(
     chunks.map(async (chunk) => {
       try {
-        for (const employeeStatus of [undefined, EmployeeStatus.Terminated]) {
-          for await (const u of client.allUsers({ filterValue: chunk.join(","), filterSeparator: ",", count: 100, employeeStatus })) {
-            const key = (u.email ?? "").toLowerCase();
-            if (!chunk.includes(key)) continue; // a substring match of another address
-            const list = found.get(key) ?? [];
-            if (!list.some((x) => sameId(x.id, u.id))) list.push(u);
-            found.set(key, list);
-          }
-        }
+        for (const employeeStatus of [undefined, EmployeeStatus.Terminated]) await searchAddresses(client, chunk, found, employeeStatus);
         return chunk;
       } catch (e) {
         if (!isDocSpaceError(e)) throw e;
@@ -326,6 +313,22 @@ export async function lookUpAll(client: DocSpaceClient, refs: AccountRef[]): Pro
   );
   fileEmails(out, searched.flat(), found, "no account with that address in DocSpace's people search");
   return out;
+}
+
+/**
+ * DocSpace's search for many addresses in one request, paged: its filter matches a substring of
+ * first name, last name or email, and with a separator the terms are ORed (commas cannot occur in
+ * an address DocSpace accepts here). Adds to `found` each account whose address is one of
+ * `emails` (lower-cased), once per account.
+ */
+async function searchAddresses(client: DocSpaceClient, emails: string[], found: Map<string, Employee[]>, employeeStatus?: number): Promise<void> {
+  for await (const u of client.allUsers({ filterValue: emails.join(","), filterSeparator: ",", count: 100, employeeStatus })) {
+    const key = (u.email ?? "").toLowerCase();
+    if (!emails.includes(key)) continue; // a substring match of another address
+    const list = found.get(key) ?? [];
+    if (!list.some((x) => sameId(x.id, u.id))) list.push(u);
+    found.set(key, list);
+  }
 }
 
 /** Files each address's answer; an address held by several accounts is left to the single lookup, which refuses to guess. */

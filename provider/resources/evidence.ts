@@ -14,7 +14,7 @@
 import type { DocSpaceClient } from "../docspace/client";
 import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
 import { describeAccount, identityMismatch, keyAccount, keyScopes, lookUp, sameEmail, sameId, type AccountRef, type Lookup } from "./accounts";
-import { isUnfinished, notProof, outcomeOf, portalMismatch, taskKindOf, type Seen } from "./outcome";
+import { goneProof, isUnfinished, notProof, outcomeOf, portalMismatch, taskKindOf, type Seen } from "./outcome";
 import { isDue } from "../clock";
 import type { Action } from "../entry-rules";
 import type { RemovalStatus } from "./user-removal-model";
@@ -68,7 +68,7 @@ export type Situation =
   | { kind: "resume"; stored: StoredRecord };
 
 /** What differs between situations, derived in this one place. */
-function aspectsOf(sit: Situation): { preview: boolean; readOnlyKey: boolean; stored?: StoredRecord; seen: Seen | "new"; entryTransfers: boolean } {
+function aspectsOf(sit: Situation): { preview: boolean; readOnlyKey: boolean; stored?: StoredRecord; seen: Seen | "new"; entryTransfers: boolean; found?: Lookup; fromList: boolean } {
   const preview = sit.kind === "preview" || sit.kind === "preview-file" || sit.kind === "preview-resume";
   const stored = sit.kind === "preview-resume" || sit.kind === "resume" ? sit.stored : undefined;
   return {
@@ -78,6 +78,9 @@ function aspectsOf(sit: Situation): { preview: boolean; readOnlyKey: boolean; st
     stored,
     seen: sit.kind === "preview-file" ? "maybe" : stored === undefined ? "new" : stored.status === "Running" ? "yes" : "no",
     entryTransfers: (sit.kind === "preview" || sit.kind === "preview-file") && sit.entryTransfers,
+    found: sit.kind === "preview-file" ? sit.found : undefined,
+    // The whole-file look reads people lists: an id missing there is absent, not proven gone.
+    fromList: sit.kind === "preview-file",
   };
 }
 
@@ -125,11 +128,11 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, sit: Situa
 
   // The target: the person asked for, or (for a stored record) the very account recorded.
   const ref: AccountRef = stored ? { userId: stored.userId } : ask.account;
-  const look = sit.kind === "preview-file" && sit.found ? sit.found : await lookUp(client, ref);
+  const look = aspects.found ?? (await lookUp(client, ref));
   if (!look.found) {
-    if (ref.userId !== undefined && sit.kind !== "preview-file") {
+    if (ref.userId !== undefined && !aspects.fromList) {
       if (!look.envelope) return refuse(prop, notProof(client, ref.userId, look.message));
-      return { kind: "gone", proof: `GET people/${ref.userId} at ${client.origin}: 404 "${look.message.slice(0, 80)}"` };
+      return { kind: "gone", proof: goneProof(client, ref.userId, look.message) };
     }
     return { kind: "absent", reason: ref.email !== undefined ? `No DocSpace account has the email ${ref.email} at ${client.origin}.` : `No DocSpace account has the id ${ref.userId} at ${client.origin}.` };
   }

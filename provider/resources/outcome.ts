@@ -119,7 +119,8 @@ export async function confirmAlreadyGone(client: DocSpaceClient, ref: AccountRef
   return { gone: true, proof: `GET people/email?email=${ref.email} at ${client.origin}: 404 "${look.message.slice(0, 80)}"; no account with that address in people/filter` };
 }
 
-function goneProof(client: DocSpaceClient, userId: string, message: string): string {
+/** DocSpace's own word that the profile is gone: its error envelope on people/{id}, as kept in the record. */
+export function goneProof(client: DocSpaceClient, userId: string, message: string): string {
   return `GET people/${userId} at ${client.origin}: 404 "${message.slice(0, 80)}"`;
 }
 

@@ -1,6 +1,6 @@
 /**
  * SelfDeleteRequest: asks DocSpace to email deletion instructions to the key's own account.
- * As with UserRemoval, the serialized provider is only shims.
+ * As with UserRemoval, each resource stores the tiny provider of ./stored-provider.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./stored-provider";

@@ -12,7 +12,7 @@ import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable, nameOf } from "./accounts";
 import type { Plan } from "./evidence";
 import { notDoneReason, outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./outcome";
-import { DEFAULT_TIMEOUT_SECONDS, modeOf, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import type { Action } from "../entry-rules";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
@@ -242,7 +242,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
 
 function stillRunning(who: string, state: UserRemovalState): RemovalIncomplete {
   return new RemovalIncomplete(
-    `The ${doing(state.mode === "keep" ? "transfer" : "remove")} of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
+    `The ${doing(actionOfMode(state.mode))} of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
     state,
   );
 }

@@ -1,6 +1,7 @@
 /**
- * The UserRemoval resource. Its provider is serialized into every resource's state, so it is
- * kept to one-line shims that load the implementation by package name inside the provider host.
+ * The UserRemoval resource. Each resource stores the tiny provider of ./stored-provider.ts; the
+ * exported shims below are for calls in this process, and are the form earlier versions stored
+ * (their implementation subpath stays exported for that state).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./stored-provider";
