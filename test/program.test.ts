@@ -38,7 +38,10 @@ describe("the offboarding program", () => {
     const resources = [...declared.resources].sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
     expect(resources.map((r) => r.type)).toEqual(Array(3).fill("pulumi-nodejs:dynamic/docspace:UserRemoval"));
     expect(resources.map((r) => r.name)).toEqual(["jane.doe@example.com", "9924256a-739c-462b-af15-e652a3b1b6eb", "admin.bob@example.com"]);
-    const inputs = resources.map(({ inputs: { __provider, ...rest } }) => rest);
+    const inputs = resources.map(({ inputs: { __provider, fileCheck, ...rest } }) => rest);
+    // The look's word to each check: the accounts it found (not stored; the create reads afresh).
+    expect(resources.map((r) => (r.inputs.fileCheck as { userId?: string } | undefined)?.userId)[1]).toBe("9924256a-739c-462b-af15-e652a3b1b6eb");
+    expect(resources.every((r) => typeof (r.inputs.fileCheck as { successorId?: string } | undefined)?.successorId === "string")).toBe(true);
     expect(inputs).toEqual([
       { email: "jane.doe@example.com", transferTo: "archive@example.com", reason: "HR-1" },
       { userId: "9924256a-739c-462b-af15-e652a3b1b6eb", transferTo: "team.lead@example.com" },

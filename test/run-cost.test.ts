@@ -8,7 +8,10 @@
  * No timings here: the figures themselves are `npm run bench`'s.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromDist, HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, type Simulator } from "./helpers";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, program, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, type Simulator } from "./helpers";
 import type * as PreflightModule from "../provider/program/preflight";
 import type * as ParseModule from "../provider/offboarding/parse";
 
@@ -165,5 +168,31 @@ describe("the whole-file look does not bet on what DocSpace's unfiltered people 
     } finally {
       s.clearFaults();
     }
+  });
+});
+
+describe("a check reads nothing the program's whole-file look has just read", () => {
+  it("previewing 30 new entries costs the look's requests, not one per entry more", async () => {
+    const successorEmail = s.portal.addUser({ email: "checks.successor@example.com", type: "DocSpaceAdmin" }).email;
+    const lines = ["version: 1", "removals:"];
+    for (let i = 0; i < 20; i++) lines.push(`  - email: ${s.portal.addUser({ email: `checks.remove.${i}@example.com` }).email}`);
+    for (let i = 0; i < 5; i++) lines.push(`  - email: ${s.portal.addUser({ email: `checks.disable.${i}@example.com` }).email}`, "    action: disable");
+    for (let i = 0; i < 5; i++) lines.push(`  - email: ${s.portal.addUser({ email: `checks.transfer.${i}@example.com` }).email}`, "    action: transfer", `    transferTo: ${successorEmail}`);
+    const dir = mkdtempSync(join(tmpdir(), "checks-"));
+    const file = join(dir, "offboarding.yaml");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const config = { "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:maxRemovalsPerRun": "1000", "docspace:maxImpactReads": "0" };
+    const { resources } = await lifecycle.declareResources(() => program.defineOffboarding({ file }), { config, preview: true });
+    expect(resources.length).toBe(20 + 5 + 5 * 2);
+
+    const h = await freshHost();
+    const mark = s.log.length;
+    const steps = await lifecycle.preview(h, resources, new Map());
+    expect(steps.filter((x) => x.kind === "refused"), "nothing refused").toEqual([]);
+    expect(steps.filter((x) => x.kind === "create").length).toBe(resources.length);
+    const byChecks = requestsSince(mark).filter((r) => !PER_RUN_ROUTES.has(r));
+    expect(byChecks, `the checks' own requests (${summarise(byChecks)})`).toEqual([]);
+    // What the look told the checks is not kept: the stored inputs are the entry's own.
+    for (const step of steps) expect(Object.keys(step.inputs ?? {})).not.toContain("fileCheck");
   });
 });

@@ -21,6 +21,7 @@ import { logicalName } from "./names";
 import { preflightFile } from "./preflight";
 import { publishImpacts } from "./impact-report";
 import type { Json } from "../impact/render";
+import type { FileCheck } from "../resources/props";
 
 export interface OffboardingProgramOptions {
   /** The offboarding file; default: docspace:offboardingFile, else offboarding.yaml in the project directory. */
@@ -112,6 +113,8 @@ interface Run {
   file: string;
   parsed: OffboardingFile;
   plans: EntryPlan[];
+  /** What the whole-file look found for the entries it would start on (preflight.ts), by entry name. */
+  checked: ReadonlyMap<string, FileCheck>;
 }
 
 /**
@@ -139,9 +142,8 @@ export async function defineOffboarding(options: OffboardingProgramOptions = {})
     resolveSettings(input);
     return input;
   });
-  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)) };
-
   const found = await preflightFile(parsed, portal, limit, day, previewOnly, maxImpacts);
+  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)), checked: found.checked };
   if (found.problems.length > 0) {
     const unique = [...new Set(found.problems)];
     const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
@@ -168,7 +170,7 @@ export function planLines(entries: readonly Removal[], plans: readonly EntryPlan
 }
 
 /** The resources of every entry, and the outputs that record them. */
-function declare({ file, parsed, plans }: Run): Omit<OffboardingOutputs, "impact"> {
+function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs, "impact"> {
   const accounts: Record<string, AccountOutcome> = {};
   const statuses: Array<pulumi.Output<string>> = [];
   parsed.removals.forEach((r, i) => {
@@ -176,23 +178,27 @@ function declare({ file, parsed, plans }: Run): Omit<OffboardingOutputs, "impact
     const name = logicalName(r);
     const account = { email: r.email, userId: r.id };
     const common = { ...account, allowAdmin: r.allowAdmin || undefined, reason: r.reason };
+    // The look asked the gate about the entry's furthest step: what it found answers that step's
+    // check, and the suspension's (disabling is judged by the first of the same rules). A transfer
+    // before a due removal is judged differently (a running task) and checks for itself.
+    const told = checked.get(name);
     // Each later step waits for the earlier ones, so the suspension records who disabled the account.
     const before: pulumi.Resource[] = [];
     let suspension: AccountSuspension | undefined;
     if (plan.suspend) {
-      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined });
+      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined, fileCheck: told && { userId: told.userId } });
       before.push(suspension);
     }
     let transfer: DataTransfer | undefined;
     if (plan.transfer) {
-      transfer = new DataTransfer(name, { ...common, transferTo: r.transferTo!, timeoutSeconds: r.timeoutSeconds }, { dependsOn: [...before] });
+      transfer = new DataTransfer(name, { ...common, transferTo: r.transferTo!, timeoutSeconds: r.timeoutSeconds, fileCheck: plan.remove ? undefined : told }, { dependsOn: [...before] });
       before.push(transfer);
     }
     let removal: UserRemoval | undefined;
     if (plan.remove) {
       removal = new UserRemoval(
         name,
-        { ...common, transferTo: r.transferTo, alreadyRemoved: r.alreadyRemoved || undefined, timeoutSeconds: r.timeoutSeconds, removeAfter: r.removeAfter },
+        { ...common, transferTo: r.transferTo, alreadyRemoved: r.alreadyRemoved || undefined, timeoutSeconds: r.timeoutSeconds, removeAfter: r.removeAfter, fileCheck: told },
         before.length > 0 ? { dependsOn: [...before] } : undefined,
       );
     }

@@ -19,6 +19,7 @@ import { planEntry, type EntryPlan } from "../offboarding/plan";
 import { isDisabled } from "../docspace/schemas";
 import type { Action } from "../entry-rules";
 import { readImpacts, type ImpactReport, type PlannedAction } from "./impact-report";
+import type { FileCheck } from "../resources/props";
 
 export interface PreflightResult {
   /** Problems that refuse the run, one line each, with the file and line. */
@@ -33,6 +34,8 @@ export interface PreflightResult {
   impacts?: ImpactReport;
   /** Whether each entry's account (by entry name) is disabled now, where the gate found it. */
   disabledNow: Map<string, boolean>;
+  /** Entries (by name) the gate would start on now, with the accounts it found: told to their resources' checks. */
+  checked: Map<string, FileCheck>;
 }
 
 /** The entry's furthest step on this day (its removal, else its transfer, else its suspension). */
@@ -86,7 +89,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       }
     }),
   );
-  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [], disabledNow: new Map() };
+  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [], disabledNow: new Map(), checked: new Map() };
   const acting: Array<{ r: Removal; accounts: EntryAccounts }> = [];
   for (const [r, v] of verdicts) {
     if (v instanceof Error) {
@@ -100,6 +103,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       acting.push({ r, accounts: { label: logicalName(r), account: v.plan.target.id.toLowerCase(), successor: v.plan.successor?.id.toLowerCase() } });
       const action = furthestStep(plans.get(r)!);
       if (v.kind === "start" && action === "remove") result.newStarts++;
+      if (v.kind === "start") result.checked.set(logicalName(r), { userId: v.plan.target.id.toLowerCase(), successorId: v.plan.successor?.id.toLowerCase() });
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }

@@ -14,7 +14,7 @@ import { describeAccount, disable, lookUp, nameOf } from "./accounts";
 import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./credentials";
 import { assess, type RemovalAsk, type Verdict } from "./evidence";
 import { isUnfinished, portalMismatch, proveGone } from "./outcome";
-import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
+import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 import { isOffboardedThisRun, markOffboarded, recordStep } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountLabel, accountProperty } from "./user-removal-model";
@@ -61,17 +61,24 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const normalised = withProviderOf(inputs, news);
   if (isSameAccount(previousInputs(olds), inputs)) return { inputs: normalised };
   const prop = accountProperty(inputs);
-  try {
-    const client = portalClient();
-    const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: previewOnly(), entryTransfers: false });
-    const found = targetOf(verdict, inputs, client.origin);
-    if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
-    markOffboarded(found.target.id, found.target.email);
-    const problems = recordStep("disable", { label: accountLabel(inputs), account: found.target.id });
-    if (problems.length > 0) return { inputs: news, failures: problems.map((reason) => ({ property: prop, reason })) };
-  } catch (e) {
-    return { inputs: news, failures: [portalFailure(e, prop)] };
+  // The program's look at the whole file found the account a moment ago and would start this step.
+  const told = fileCheckOf(news);
+  let account = told?.userId;
+  if (account === undefined) {
+    try {
+      const client = portalClient();
+      const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: previewOnly(), entryTransfers: false });
+      const found = targetOf(verdict, inputs, client.origin);
+      if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
+      markOffboarded(found.target.email);
+      account = found.target.id;
+    } catch (e) {
+      return { inputs: news, failures: [portalFailure(e, prop)] };
+    }
   }
+  markOffboarded(account);
+  const problems = recordStep("disable", { label: accountLabel(inputs), account });
+  if (problems.length > 0) return { inputs: news, failures: problems.map((reason) => ({ property: prop, reason })) };
   return { inputs: normalised };
 }
 

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./stored-provider";
 import type * as Impl from "./account-suspension-impl";
+import type { FileCheck } from "./props";
 
 type Props = Record<string, unknown>;
 
@@ -36,6 +37,12 @@ export interface AccountSuspensionArgs {
   reason?: pulumi.Input<string>;
   /** A removal has taken the account over: deleting this record then never re-enables it. */
   handedOver?: pulumi.Input<boolean>;
+  /**
+   * Set by defineOffboarding, never by hand: its look at the whole file found this account (and
+   * successor) a moment ago and would start this step, so the check reads nothing again. The
+   * create still reads everything fresh. Not stored.
+   */
+  fileCheck?: FileCheck;
 }
 
 /** Disables one DocSpace account. Deleting it re-enables the account only if this stack disabled it and nothing took it over. */

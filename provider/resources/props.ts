@@ -1,7 +1,8 @@
 /** Helpers for what Pulumi hands dynamic providers and gets back from `check`, shared by both resources. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { z } from "zod";
+import { z } from "zod";
 import { isDocSpaceError } from "../docspace/errors";
+import { guidSchema } from "../docspace/schemas";
 
 /** Pulumi's placeholder for a value not known during preview (it arrives in any field). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -9,9 +10,26 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export type Props = Record<string, unknown>;
 
 export function withoutProvider(props: Props): Props {
-  const { __provider: _ignored, ...rest } = props;
+  const { __provider: _ignored, fileCheck: _told, ...rest } = props;
   void _ignored;
+  void _told;
   return rest;
+}
+
+/**
+ * What the program's whole-file look (program/preflight.ts) tells the resources it declares for an
+ * entry the gate would start on: the accounts it found, a moment ago, in the same run. Pulumi
+ * checks resources one at a time, so a check that read them again would cost a request per entry
+ * for what the look answered many per request; the check reads nothing then. The create's gate
+ * still reads everything fresh. Never stored: check returns the inputs without it.
+ */
+export const fileCheckSchema = z.object({ userId: guidSchema, successorId: guidSchema.optional() });
+export type FileCheck = z.infer<typeof fileCheckSchema>;
+
+/** The look's word for this entry, when the program gave one. */
+export function fileCheckOf(news: Props): FileCheck | undefined {
+  const told = fileCheckSchema.safeParse(news.fileCheck);
+  return told.success ? told.data : undefined;
 }
 
 export function containsUnknown(props: Props): boolean {

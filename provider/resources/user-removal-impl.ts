@@ -15,7 +15,7 @@ import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdic
 import { confirmAlreadyGone, outcomeOf, notDoneReason, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
 import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import { containsUnknown, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
+import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 import type { EmployeeType } from "../docspace/schemas";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -53,15 +53,26 @@ function verbOf(inputs: UserRemovalInputs): string {
   return inputs.keepProfile ? "transfer the data of" : "remove";
 }
 
-/** Cross-entry rules of this run (cross-entry.ts), and the per-run guard, given the gate's verdict for one entry. */
-function runRules(inputs: UserRemovalInputs, verdict: Verdict): dynamic.CheckFailure[] {
-  if (verdict.kind !== "start" && verdict.kind !== "adopt") return [];
+/** The accounts a step would act on, as the gate (or the program's look, in this run) found them; `starts`: it would start a task. */
+interface Planned {
+  starts: boolean;
+  account: string;
+  email?: string;
+  successor?: string;
+}
+
+function plannedOf(verdict: Extract<Verdict, { plan: unknown }>): Planned {
+  return { starts: verdict.kind === "start", account: verdict.plan.target.id, email: verdict.plan.target.email, successor: verdict.plan.successor?.id };
+}
+
+/** Cross-entry rules of this run (cross-entry.ts), and the per-run guard, for one entry's planned step. */
+function runRules(inputs: UserRemovalInputs, planned: Planned): dynamic.CheckFailure[] {
   const prop = accountProperty(inputs);
-  const id = verdict.plan.target.id.toLowerCase();
-  const problems = recordStep(inputs.keepProfile ? "transfer" : "remove", { label: accountLabel(inputs), account: id, successor: verdict.plan.successor?.id });
+  const id = planned.account.toLowerCase();
+  const problems = recordStep(inputs.keepProfile ? "transfer" : "remove", { label: accountLabel(inputs), account: id, successor: planned.successor });
   if (problems.length > 0) return problems.map((reason) => ({ property: prop, reason }));
-  markOffboarded(id, verdict.plan.target.email);
-  if (verdict.kind === "start" && !inputs.keepProfile) {
+  markOffboarded(id, planned.email);
+  if (planned.starts && !inputs.keepProfile) {
     const guard = guardNewRemoval(inputs, id);
     if (guard) return [guard];
   }
@@ -111,13 +122,16 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     }
     return failures.length > 0 ? { inputs: news, failures } : { inputs: withProviderOf(inputs, news) };
   }
-  try {
+  // The program's look at the whole file found the accounts a moment ago and would start this step.
+  const told = fileCheckOf(news);
+  if (told) failures.push(...runRules(inputs, { starts: true, account: told.userId, successor: told.successorId }));
+  else try {
     const situation: Situation = { kind: "preview", previewOnly: previewOnly(), entryTransfers: !inputs.keepProfile && entryTransfers(accountLabel(inputs)) };
     const verdict = await assess(portalClient(), askOf(inputs), situation);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
     else if (verdict.kind === "absent") failures.push({ property: accountProperty(inputs), reason: `${verdict.reason} ${ABSENT_ADVICE}` });
     else if (verdict.kind === "gone") failures.push({ property: accountProperty(inputs), reason: `No DocSpace account has the id ${inputs.userId} at ${portalClient().origin} (${verdict.proof}). ${ABSENT_ADVICE}` });
-    else failures.push(...runRules(inputs, verdict));
+    else failures.push(...runRules(inputs, plannedOf(verdict)));
   } catch (e) {
     failures.push(portalFailure(e, accountProperty(inputs)));
   }

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./stored-provider";
 import type * as Impl from "./user-removal-impl";
+import type { FileCheck } from "./props";
 
 type Props = Record<string, unknown>;
 
@@ -44,6 +45,12 @@ export interface UserRemovalArgs {
   removeAfter?: pulumi.Input<string>;
   /** Keep the profile: a transfer only (use DataTransfer, which sets it). */
   keepProfile?: pulumi.Input<boolean>;
+  /**
+   * Set by defineOffboarding, never by hand: its look at the whole file found this account (and
+   * successor) a moment ago and would start this step, so the check reads nothing again. The
+   * create still reads everything fresh. Not stored.
+   */
+  fileCheck?: FileCheck;
 }
 
 /** Removes one DocSpace account and its data. Irreversible once created. */
