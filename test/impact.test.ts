@@ -151,20 +151,22 @@ describe("reading the impact from the portal", () => {
     expect(s.writes()).toEqual([]);
   });
 
-  it("makes 4 GETs per account for a removal or a transfer (rooms, transfer needed, groups, invitations) and 3 for a disable, in parallel", async () => {
+  it("makes 3 GETs per account for a removal or a transfer (rooms, transfer needed, invitations) and 2 for a disable, in parallel: the groups come with the profile", async () => {
     const id = seedLeaver({ rooms: 2 });
+    s.portal.addGroup({ name: "Sales", managerId: id, memberIds: [] });
     const account = await owner.userById(id);
     const remove = await measured(owner, { account, action: "remove", keyAccount: key });
-    expect(remove.requests.sort()).toEqual(["GET files/rooms", "GET group/user/{userid}", "GET people/filter", "GET people/reassign/necessary"]);
+    expect(remove.requests.sort()).toEqual(["GET files/rooms", "GET people/filter", "GET people/reassign/necessary"]);
+    expect(remove.impact.managedGroups).toEqual([{ id: expect.any(String), name: "Sales" }]);
     const disable = await measured(owner, { account, action: "disable" });
-    expect(disable.requests.sort()).toEqual(["GET files/rooms", "GET group/user/{userid}", "GET people/filter"]);
+    expect(disable.requests.sort()).toEqual(["GET files/rooms", "GET people/filter"]);
 
     await s.stop();
     s = await startSimulator({ latencyMs: 100 });
     owner = clientFor(KEYS.owner);
     const slow = s.portal.addUser({ email: "slow.sid@example.com", type: "User", status: 2 });
     await readImpact(owner, { account: await owner.userById(slow.id), action: "remove" });
-    expect(s.maxRequestsInFlight).toBeGreaterThanOrEqual(4);
+    expect(s.maxRequestsInFlight).toBeGreaterThanOrEqual(3);
   });
 
   it("more rooms than a handful: all are counted, five are named", async () => {
@@ -217,6 +219,15 @@ describe("reading the impact from the portal", () => {
     const i2 = await readImpact(owner, { account: await owner.userById(USERS.ldap), action: "remove" });
     expect(i2.account.signIn).toBe("LDAP");
     expect(renderImpactBlock(i2)).toContain("signs in through LDAP");
+  });
+
+  it("reads the groups route when the profile does not say (no department: its fields were trimmed)", async () => {
+    const id = seedLeaver();
+    s.portal.addGroup({ name: "Sales", managerId: id, memberIds: [] });
+    const { department: _d, groups: _g, ...trimmed } = (await owner.userById(id)) as Employee & { department?: string; groups?: unknown };
+    const { impact, requests } = await measured(owner, { account: trimmed, action: "remove" });
+    expect(requests).toContain("GET group/user/{userid}");
+    expect(isUnknown(impact.managedGroups) ? impact.managedGroups : impact.managedGroups.map((g) => g.name)).toEqual(["Sales"]);
   });
 
   it("names the groups the person manages (they lose their manager), not those they only belong to", async () => {
@@ -300,7 +311,9 @@ describe("reading the impact from the portal", () => {
     it("the group route failing with 500 every time", async () => {
       const id = seedLeaver({ rooms: 1 });
       s.inject({ route: "GET group/user/{userid}", kind: "500", times: 100 });
-      const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove" });
+      // A profile that does not carry its groups (no department), so the route is asked.
+      const { department: _d, ...trimmed } = (await owner.userById(id)) as Employee & { department?: string };
+      const { impact, requests } = await measured(owner, { account: trimmed, action: "remove" });
       expect(impact.managedGroups).toEqual({ unknown: "the portal answered 500" });
       expect(impact.rooms).toMatchObject({ total: 1 });
       // An optional read: retried once at most, then "unknown" (a failing route never makes the preview slow).

@@ -107,6 +107,22 @@ export async function ownedRooms(client: DocSpaceClient, userId: string, opts: {
 export async function userGroups(client: DocSpaceClient, userId: string): Promise<UserGroup[]> {
   const id = checkGuid(userId, "user id");
   const { response } = await client.read(groupListSchema, { path: `group/user/${id}`, what: `list the groups of the user ${id}`, retry: "optional" });
+  return groupsFrom(response);
+}
+
+/**
+ * The groups an EmployeeFullDto carries, without a request: DocSpace fills `department` (empty
+ * when there are no groups) and `groups` (left out when empty) together, unless the caller trimmed
+ * the fields. Undefined when the profile does not say (no `department`, or groups it cannot read).
+ */
+export function groupsOfProfile(profile: Readonly<Record<string, unknown>>): UserGroup[] | undefined {
+  if (typeof profile.department !== "string") return undefined;
+  if (profile.groups === undefined || profile.groups === null) return [];
+  const parsed = groupListSchema.safeParse(profile.groups);
+  return parsed.success ? groupsFrom(parsed.data) : undefined;
+}
+
+function groupsFrom(response: z.infer<typeof groupListSchema>): UserGroup[] {
   return response.map((g) => ({
     id: g.id.toLowerCase(),
     name: boundLine(g.name, 120),

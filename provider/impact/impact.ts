@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { DocSpaceClient } from "../docspace/client";
 import { boundLine, isDocSpaceError } from "../docspace/errors";
-import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups } from "../docspace/impact-reads";
+import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups, groupsOfProfile } from "../docspace/impact-reads";
 import { EmployeeStatus, employeeType, isDisabled, type Employee, type EmployeeType } from "../docspace/schemas";
 
 import type { Action } from "../entry-rules";
@@ -110,7 +110,7 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
       return { total: page.total ?? page.rooms.length, titles: page.rooms.slice(0, ROOM_TITLES).map((r) => r.title) };
     }, "rooms:read"),
     disable ? Promise.resolve(undefined) : optional(() => client.reassignNecessary(person.id, kind), "accounts:read"),
-    optional(async () => (await userGroups(client, person.id)).filter((g) => managedBy(g, { id: person.id, userName: profile.userName })).map((g) => ({ id: g.id, name: g.name })), "accounts:read"),
+    optional(async () => (groupsOfProfile(person) ?? (await userGroups(client, person.id))).filter((g) => managedBy(g, { id: person.id, userName: profile.userName })).map((g) => ({ id: g.id, name: g.name })), "accounts:read"),
     optional(() => pendingInvitationsSentBy(client, person.id), "accounts:read"),
   ]);
 
