@@ -1,13 +1,14 @@
 /**
  * What the provider stored in every resource's state (`__provider`) calls: one function, one
- * stable subpath of this package (`pulumi-docspace/dist/provider/resources/dispatch.js`).
+ * stable subpath of this package, `pulumi-docspace/dispatch` (state written by earlier versions
+ * names `pulumi-docspace/dist/provider/resources/dispatch.js`, this same file).
  *
- * The stored provider (./stored-provider.ts) is an object whose seven methods are one tiny
- * function. Pulumi's dynamic-provider host calls `configure` on a provider before anything else,
- * once per host process and provider text (`getProvider` in @pulumi/pulumi/cmd/dynamic-provider);
- * that first call lands here and puts the resource kind's real methods on the object, so every
- * later call goes straight to the implementation. Called any other way first, it refuses: no
- * check is ever skipped.
+ * The stored provider (./stored-provider.ts) is an object with one tiny function as `configure`
+ * (and `check`). Pulumi's dynamic-provider host calls `configure` on a provider before anything
+ * else, once per host process and provider text (`getProvider` in
+ * @pulumi/pulumi/cmd/dynamic-provider); that first call lands here and puts the resource kind's
+ * real methods on the object, so every later call goes straight to the implementation. Called any
+ * other way first, it refuses: no check is ever skipped.
  *
  * Stable across releases: state written by this version calls `install(provider, kind, req)` with
  * the kinds below, whatever version is installed when it runs.

@@ -14,7 +14,7 @@ import { countNewRemoval, entryTransfers, markOffboarded, noteHeldTransfer, reco
 import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./evidence";
 import { confirmAlreadyGone, outcomeOf, notDoneReason, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
-import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 import type { EmployeeType } from "../docspace/schemas";
 
@@ -155,7 +155,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
     const verdict = await assess(client, askOf(inputs), { kind: "start" });
     return carryOut(client, inputs, verdict, props, undefined);
   });
-  return { id: state.userId, outs: withoutUndefined(state) };
+  return { id: state.userId, outs: storedState(state) };
 }
 
 
@@ -183,14 +183,14 @@ async function recordAlreadyRemoved(client: DocSpaceClient, inputs: UserRemovalI
     portal: client.origin,
     evidence: confirmed.proof,
   };
-  return { id: account.userId ?? `recorded:${account.email}`, outs: withoutUndefined(state) };
+  return { id: account.userId ?? `recorded:${account.email}`, outs: storedState(state) };
 }
 
 export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
   const state = parseState(olds);
   const inputs = parseInputs(news);
   if (state.status === "Completed") {
-    return { outs: withoutUndefined({ ...state, reason: inputs.reason }) }; // the audit record only; nothing to ask DocSpace
+    return { outs: storedState({ ...state, reason: inputs.reason }) }; // the audit record only; nothing to ask DocSpace
   }
   refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
   const client = portalClient();
@@ -198,7 +198,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
     const verdict = await assess(client, askOf(inputs), { kind: "resume", stored: storedRecord(state) });
     return carryOut(client, inputs, verdict, news, state);
   });
-  return { outs: withoutUndefined(next) };
+  return { outs: storedState(next) };
 }
 
 /** Acts on the gate's verdict. A step that began but did not finish is recorded as partially created. */
@@ -239,7 +239,7 @@ async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdi
 function partial(e: RemovalIncomplete, props: Props): Error {
   return Object.assign(new Error(e.message), {
     id: e.state.userId,
-    properties: { ...withoutUndefined(e.state), __provider: props.__provider },
+    properties: { ...storedState(e.state), __provider: props.__provider },
     reasons: [e.message],
   });
 }
@@ -249,7 +249,7 @@ function partial(e: RemovalIncomplete, props: Props): Error {
 /** `pulumi refresh`: brings the stored progress up to date from the portal recorded in state. Never writes. */
 export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
   const state = parseState(props);
-  if (state.status === "Completed") return { id, props: withoutUndefined(state) }; // proven when recorded; DocSpace forgets the task
+  if (state.status === "Completed") return { id, props: storedState(state) }; // proven when recorded; DocSpace forgets the task
   const client = portalClient();
   const other = portalMismatch(client, state.portal);
   if (other) throw new DocSpaceError("configuration", other);
@@ -273,7 +273,7 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
       else next = state.status === "Running" ? { ...state, status: "Failed", error: notDoneReason(action) } : state;
       break;
   }
-  return { id, props: withoutUndefined(next) };
+  return { id, props: storedState(next) };
 }
 
 // ---- diff / delete -------------------------------------------------------------------------

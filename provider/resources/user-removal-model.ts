@@ -89,11 +89,19 @@ export const userRemovalStateSchema = z.object({
 });
 export type UserRemovalState = z.infer<typeof userRemovalStateSchema>;
 
+/** What a record that leaves a field out means by it (older versions did not write some; this one leaves out these values). */
+const STATE_DEFAULTS: Readonly<Record<string, unknown>> = { percentage: 0, error: "", allowAdmin: false, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, displayName: "", accountType: "", portal: "", taskId: "" };
+
+/** The state as stored (the resource's outputs): without undefined fields or fields at their default, which parseState puts back. */
+export function storedState(state: UserRemovalState): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== undefined && !(k in STATE_DEFAULTS && STATE_DEFAULTS[k] === v)));
+}
+
 /** Reads stored state leniently: state written by another version must still load. */
 export function parseState(props: Record<string, unknown>): UserRemovalState {
   return parseStoredState(
     userRemovalStateSchema,
-    { percentage: 0, error: "", allowAdmin: false, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, displayName: "", accountType: "", portal: "", taskId: "" },
+    STATE_DEFAULTS,
     props,
     "UserRemoval",
     "Run `pulumi refresh`, or remove it from the stack with `pulumi state delete` if the account is gone.",
