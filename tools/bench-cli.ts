@@ -12,7 +12,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
@@ -93,6 +93,7 @@ class CliStack {
   constructor(
     private readonly root: string,
     scale: number,
+    extraEnv: NodeJS.ProcessEnv = {},
   ) {
     this.windowMs = 60_000 / scale;
     this.sim = new DocSpaceSimulator({ latencyMs: 40 / scale, taskDurationMs: [2000 / scale, 5000 / scale], rateLimits: { requestsPerWindow: PER_WINDOW, windowMs: this.windowMs } });
@@ -103,6 +104,7 @@ class CliStack {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       DOCSPACE_POLL_MIN_MS: String(1000 / scale),
       DOCSPACE_POLL_MAX_MS: String(10_000 / scale),
+      ...extraEnv,
     };
   }
 
@@ -187,9 +189,14 @@ class CliStack {
   }
 }
 
-/** `pulumi up` of 200 removals on a new stack. */
-export async function cliFirstUp({ scale, root, line }: CliBenchOptions, accounts = 200): Promise<void> {
-  const s = new CliStack(root, scale);
+/**
+ * `pulumi up` of 200 removals on a new stack, with the engine's parallelism as given (default: its
+ * own, 4 × CPUs; examples/ci sets PULUMI_PARALLEL=32). Each create follows its task to the
+ * portal's proof, so the engine's parallelism bounds how many removals run at once.
+ */
+export async function cliFirstUp({ scale, root, line }: CliBenchOptions, accounts = 200, parallel?: number): Promise<void> {
+  const s = new CliStack(root, scale, parallel === undefined ? { PULUMI_PARALLEL: "" } : { PULUMI_PARALLEL: String(parallel) });
+  const how = parallel === undefined ? `engine's default parallelism, 4 x ${availableParallelism()} CPUs` : `PULUMI_PARALLEL=${parallel}`;
   try {
     await s.start(accounts);
     s.addPeople(accounts, "cli.bench");
@@ -197,7 +204,7 @@ export async function cliFirstUp({ scale, root, line }: CliBenchOptions, account
     const maxTask = Math.max(...s.sim.portal.startedTasks.map((t) => t.durationMs));
     const yardstick = Math.max(((YARDSTICK_REQUESTS_PER_ACCOUNT * accounts) / PER_WINDOW) * s.windowMs, maxTask);
     const { perRecord, parts } = await s.exportedBytes();
-    line(`Real CLI: pulumi up (preview + update), ${accounts} removals`, up.code === 0 ? "ok" : `exit ${up.code}`, `(${s.removed()} removed, ${s.sim.portal.startedTasks.length} tasks started)`);
+    line(`Real CLI: pulumi up (preview + update), ${accounts} removals, ${how}`, up.code === 0 ? "ok" : `exit ${up.code}`, `(${s.removed()} removed, ${s.sim.portal.startedTasks.length} tasks started)`);
     line("Real CLI: requests per removed account, first pulumi up", (up.requests / accounts).toFixed(2), `(${up.requests} requests incl. preview and both program runs, ${up.throttled} answered 429; target <= 6)`);
     line("  by route", "", up.routes);
     line(
@@ -245,5 +252,6 @@ export async function cliHistory({ scale, root, line }: CliBenchOptions, finishe
 export async function realCliFigures(options: CliBenchOptions): Promise<void> {
   if (!pulumiOnPath(options.line)) return;
   await cliFirstUp(options);
+  await cliFirstUp(options, 200, 32);
   for (const n of [200, 1000]) await cliHistory(options, n);
 }

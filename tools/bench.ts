@@ -227,7 +227,7 @@ async function main(): Promise<void> {
       line("Requests added per planned account by the impact report", impact.perAccount.toFixed(2), `(100 planned removals; ${impact.byRoute}; +${(impact.extraMs / 1000).toFixed(1)} s scaled)`);
     }
     if (c.name === "cli") await realCliFigures(cli);
-    if (c.name === "cli-first" && pulumiOnPath(line)) await cliFirstUp(cli, c.n);
+    if (c.name === "cli-first" && pulumiOnPath(line)) for (const parallel of [undefined, 32]) await cliFirstUp(cli, c.n, parallel);
     if (c.name === "cli-history" && pulumiOnPath(line)) for (const n of c.n === undefined ? [200, 1000] : [c.n]) await cliHistory(cli, n);
   }
 }
