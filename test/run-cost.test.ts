@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, program, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, type Simulator } from "./helpers";
+import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, program, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, USERS, type Simulator } from "./helpers";
 import type * as PreflightModule from "../provider/program/preflight";
 import type * as ParseModule from "../provider/offboarding/parse";
 
@@ -194,5 +194,14 @@ describe("a check reads nothing the program's whole-file look has just read", ()
     expect(byChecks, `the checks' own requests (${summarise(byChecks)})`).toEqual([]);
     // What the look told the checks is not kept: the stored inputs are the entry's own.
     for (const step of steps) expect(Object.keys(step.inputs ?? {})).not.toContain("fileCheck");
+  });
+});
+
+describe("what the look tells a check is about the entry's own account, or nothing", () => {
+  it("a fileCheck naming another account than the entry's userId is ignored: the check asks the gate, which refuses the owner", async () => {
+    const h = await freshHost();
+    const news = { userId: USERS.owner, fileCheck: { userId: USERS.jane }, __provider: removalProvider };
+    const checked = await h.check(urn("owner-by-id"), undefined, news);
+    expect(checked.failures.map((f) => f.reason).join(" ")).toMatch(/portal owner/);
   });
 });

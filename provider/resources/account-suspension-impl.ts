@@ -62,7 +62,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (isSameAccount(previousInputs(olds), inputs)) return { inputs: normalised };
   const prop = accountProperty(inputs);
   // The program's look at the whole file found the account a moment ago and would start this step.
-  const told = fileCheckOf(news);
+  const told = fileCheckOf(news, inputs);
   let account = told?.userId;
   if (account === undefined) {
     try {

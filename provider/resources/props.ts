@@ -21,15 +21,18 @@ export function withoutProvider(props: Props): Props {
  * entry the gate would start on: the accounts it found, a moment ago, in the same run. Pulumi
  * checks resources one at a time, so a check that read them again would cost a request per entry
  * for what the look answered many per request; the check reads nothing then. The create's gate
- * still reads everything fresh. Never stored: check returns the inputs without it.
+ * still reads everything fresh. Its value is never stored: check returns the inputs without it
+ * (Pulumi keeps only the input's name, in the record's property dependencies).
  */
 export const fileCheckSchema = z.object({ userId: guidSchema, successorId: guidSchema.optional() });
 export type FileCheck = z.infer<typeof fileCheckSchema>;
 
-/** The look's word for this entry, when the program gave one. */
-export function fileCheckOf(news: Props): FileCheck | undefined {
+/** The look's word for this entry, when the program gave one and it is about the account the entry names. */
+export function fileCheckOf(news: Props, entry: { userId?: string }): FileCheck | undefined {
   const told = fileCheckSchema.safeParse(news.fileCheck);
-  return told.success ? told.data : undefined;
+  if (!told.success) return undefined;
+  if (entry.userId !== undefined && entry.userId.toLowerCase() !== told.data.userId.toLowerCase()) return undefined;
+  return told.data;
 }
 
 export function containsUnknown(props: Props): boolean {

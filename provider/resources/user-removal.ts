@@ -46,9 +46,9 @@ export interface UserRemovalArgs {
   /** Keep the profile: a transfer only (use DataTransfer, which sets it). */
   keepProfile?: pulumi.Input<boolean>;
   /**
-   * Set by defineOffboarding, never by hand: its look at the whole file found this account (and
-   * successor) a moment ago and would start this step, so the check reads nothing again. The
-   * create still reads everything fresh. Not stored.
+   * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
+   * account (and successor) a moment ago and would start this step, so the check reads nothing
+   * again. The create still reads everything fresh. Its value is not stored.
    */
   fileCheck?: FileCheck;
 }
