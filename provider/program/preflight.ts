@@ -3,8 +3,9 @@
  * at a time and stops at the first refusal, and with `--skip-preview` the first removals may
  * start before the last entry is checked. So the program asks the same gate (evidence.ts) about
  * every entry at once, read-only, and refuses the run, naming every problem with its line, before
- * a single resource exists. The resources' own checks still run: this is a second line, not the
- * only one.
+ * a single resource exists. What it finds for a step it would start is handed to that resource's
+ * check (props.ts FileCheck), which then reads nothing again; every other entry's check asks the
+ * gate itself, and every create still does.
  */
 import { DocSpaceClient } from "../docspace/client";
 import { isDocSpaceError } from "../docspace/errors";

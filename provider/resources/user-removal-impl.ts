@@ -97,7 +97,8 @@ function guardNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFa
 
 /**
  * Validates and normalises inputs, then asks the gate exactly what apply would ask it, so that a
- * preview refuses everything the update would refuse, before anything is touched.
+ * preview refuses everything the update would refuse, before anything is touched; unless the
+ * program's look at the whole file has just asked it and would start this step (fileCheck).
  */
 export async function check(olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
   const raw = withoutProvider(news);
