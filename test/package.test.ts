@@ -14,7 +14,7 @@ import { basename, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYS, packTarball, ROOT, runCommand, stagePackage } from "./helpers";
 
-// The implementation subpaths the providers stored by 0.1 call, and the one dispatch the stored provider calls since (issue 17).
+// The implementation subpaths the providers stored by 0.1 call, and the dispatch the stored provider called next (issue 17); it now calls ./dispatch.
 const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js", "./dist/provider/resources/dispatch.js"];
 const TOP_LEVEL = ["LICENSE", "README.md", "offboarding.schema.json", "package.json"];
 
@@ -81,8 +81,10 @@ describe("npm pack", () => {
       engines?: Record<string, string>;
     };
     expect(manifest.license).toBe("Apache-2.0");
-    expect(Object.keys(manifest.exports).sort()).toEqual([".", ...IMPL_SUBPATHS, "./package.json"].sort());
+    expect(Object.keys(manifest.exports).sort()).toEqual([".", "./dispatch", ...IMPL_SUBPATHS, "./package.json"].sort());
     for (const p of IMPL_SUBPATHS) expect(manifest.exports[p]).toBe(p);
+    // The short name the stored provider calls since it shrank (issue 17), for the same file.
+    expect(manifest.exports["./dispatch"]).toBe("./dist/provider/resources/dispatch.js");
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBeDefined();
     expect(manifest.dependencies?.["@pulumi/pulumi"]).toBeUndefined();
     expect(manifest.devDependencies?.["pulumi-docspace"]).toBeUndefined();
@@ -97,11 +99,12 @@ describe("npm pack", () => {
     const required = ["user-removal.js", "self-delete-request.js", "account-suspension.js", "stored-provider.js"].flatMap((f) =>
       [...readFileSync(join(staging, "dist/provider/resources", f), "utf8").matchAll(/"pulumi-docspace(\/[^"]+)"/g)].map((m) => `.${m[1]}`),
     );
-    expect(required.sort()).toEqual([...IMPL_SUBPATHS].sort());
+    expect(required.sort()).toEqual(["./dispatch", ...IMPL_SUBPATHS.filter((p) => !p.endsWith("/dispatch.js"))].sort());
 
     // The same through Node's resolution (package self-reference from the repository root).
     const nodeRequire = createRequire(join(ROOT, "package.json"));
     for (const p of IMPL_SUBPATHS) expect(nodeRequire.resolve(`pulumi-docspace/${p.slice(2)}`)).toBe(join(ROOT, p));
+    expect(nodeRequire.resolve("pulumi-docspace/dispatch")).toBe(join(ROOT, "dist/provider/resources/dispatch.js"));
     expect(() => nodeRequire.resolve("pulumi-docspace/dist/simulator/server.js")).toThrow(/not defined by "exports"/);
   });
 });
