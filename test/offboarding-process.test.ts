@@ -700,3 +700,27 @@ describe("found by a second reading: the edges of re-enabling and of 'done'", ()
     expect(statusesOf(USERS.jane).at(-1)).toBe(1);
   });
 });
+
+describe("a due removal behind its entry's own transfer, when that transfer has finished", () => {
+  it("someone else's transfer running now: the preview refuses what the up would refuse, and nothing is started", async () => {
+    const stack = new Stack();
+    const line = transfer(JANE, { removeAfter: DUE });
+    const first = await stack.up([line], BEFORE);
+    expect(failed(first)).toEqual([]);
+    expect(stack.outputs(TRANSFER, JANE)).toMatchObject({ status: "Completed" });
+    // On the due day someone else is moving Jane's data (to the owner) in DocSpace.
+    s.portal.options.taskDurationMs = 60_000;
+    try {
+      s.portal.startReassign(s.portal.liveUser(USERS.owner)!, USERS.jane, USERS.owner, false);
+      const preview = await stack.preview([line], DUE);
+      const refused = preview.plan.filter((p) => p.kind === "refused");
+      expect(refused.map((p) => `${p.type} ${p.failures?.map((f) => f.reason).join(" ")}`)).toEqual([expect.stringMatching(/UserRemoval.*already running/)]);
+      expect(preview.writes).toEqual([]);
+      const up = await stack.up([line], DUE);
+      expect(up.writes).toEqual([]);
+      expect(tasksOf(USERS.jane).filter((t) => t.kind === "remove")).toEqual([]);
+    } finally {
+      s.portal.options.taskDurationMs = 200;
+    }
+  });
+});

@@ -97,7 +97,11 @@ export type Verdict =
   | { kind: "gone"; proof: string }
   /** No account has the entry's email. Not proof of removal: only an id lookup proves that. */
   | { kind: "absent"; reason: string }
-  | { kind: "start"; plan: Plan }
+  /**
+   * `waitsFor`: the start was judged with a transfer running that is taken to be the entry's own
+   * DataTransfer, which the engine finishes first; only the stack's records can confirm that.
+   */
+  | { kind: "start"; plan: Plan; waitsFor?: "own-transfer" }
   /** The step is done, by DocSpace's own proof (outcome.ts); `task`: the finished task, when DocSpace still reports it. */
   | { kind: "done"; plan: Plan; proof: string; task?: TaskProgress }
   | { kind: "adopt"; plan: Plan; task: TaskProgress };
@@ -213,7 +217,7 @@ async function decideOnTasks(
   }
   if (isUnfinished(reassignTask)) {
     // A due removal whose own entry's DataTransfer runs first: the engine starts it after that step.
-    if (plan.action === "remove" && aspects.entryTransfers) return { kind: "start", plan };
+    if (plan.action === "remove" && aspects.entryTransfers) return { kind: "start", plan, waitsFor: "own-transfer" };
     const stored = aspects.stored;
     const ours = kind === "reassign" && stored !== undefined && stored.action === plan.action && stored.transferToId !== undefined && sameId(stored.transferToId, plan.successor!.id);
     if (ours) return { kind: "adopt", plan, task: reassignTask! };

@@ -45,7 +45,12 @@ export function noteHeldTransfer(label: string): void {
   transferring.add(label);
 }
 
-/** Whether the entry's own DataTransfer was checked in this run (it runs before the entry's removal). */
+/** Notes an entry's DataTransfer held as finished (its diff): a transfer running now is not that one. */
+export function noteFinishedTransfer(label: string): void {
+  transferring.delete(label);
+}
+
+/** Whether the entry's own DataTransfer was checked in this run and is not finished (it runs before the entry's removal). */
 export function entryTransfers(label: string): boolean {
   return transferring.has(label);
 }

@@ -10,7 +10,7 @@ import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay } from "./credentials";
-import { countNewRemoval, entryTransfers, markOffboarded, noteHeldTransfer, recordStep, resetRun } from "./run-registry";
+import { countNewRemoval, entryTransfers, markOffboarded, noteFinishedTransfer, noteHeldTransfer, recordStep, resetRun } from "./run-registry";
 import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./evidence";
 import { confirmAlreadyGone, outcomeOf, notDoneReason, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
@@ -297,6 +297,8 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
   const inputs = parsed.data;
   if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
   if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
+  // The entry's removal depends on its DataTransfer, so the engine diffs this record before it checks that removal.
+  if (inputs.keepProfile && state.status === "Completed") noteFinishedTransfer(accountLabel(inputs));
   if (state.status !== "Completed") {
     await refuseWhatResumeWouldRefuse(state, inputs);
     return { changes: true };
