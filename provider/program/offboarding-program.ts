@@ -205,7 +205,7 @@ function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs
     const before: pulumi.Resource[] = [];
     let suspension: AccountSuspension | undefined;
     if (plan.suspend) {
-      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined, fileCheck: told && { userId: told.userId } });
+      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined, fileCheck: told });
       before.push(suspension);
     }
     let transfer: DataTransfer | undefined;

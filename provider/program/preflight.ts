@@ -101,12 +101,13 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
     if ("plan" in v) result.disabledNow.set(logicalName(r), isDisabled(v.plan.target));
     if (v.kind === "absent" && !r.alreadyRemoved) result.absent.push(`${where(r)}: ${v.reason}`);
     if (v.kind === "start" || v.kind === "adopt") {
-      acting.push({ r, accounts: { label: logicalName(r), account: v.plan.target.id.toLowerCase(), successor: v.plan.successor?.id.toLowerCase() } });
+      const accounts: EntryAccounts = { label: logicalName(r), account: v.plan.target.id.toLowerCase(), successor: v.plan.successor?.id.toLowerCase() };
+      acting.push({ r, accounts });
       const action = furthestStep(plans.get(r)!);
       if (v.kind === "start" && action === "remove") result.newStarts++;
       // A start that counts on the entry's own transfer being the one running is the stack's to
       // confirm (its records): that resource's check asks the gate itself.
-      if (v.kind === "start" && v.waitsFor === undefined) result.checked.set(logicalName(r), { userId: v.plan.target.id.toLowerCase(), successorId: v.plan.successor?.id.toLowerCase() });
+      if (v.kind === "start" && v.waitsFor === undefined) result.checked.set(accounts.label, { userId: accounts.account, successorId: accounts.successor });
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }

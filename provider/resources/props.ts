@@ -10,9 +10,8 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export type Props = Record<string, unknown>;
 
 export function withoutProvider(props: Props): Props {
-  const { __provider: _ignored, fileCheck: _told, ...rest } = props;
+  const { __provider: _ignored, ...rest } = props;
   void _ignored;
-  void _told;
   return rest;
 }
 
@@ -21,8 +20,9 @@ export function withoutProvider(props: Props): Props {
  * entry the gate would start on: the accounts it found, a moment ago, in the same run. Pulumi
  * checks resources one at a time, so a check that read them again would cost a request per entry
  * for what the look answered many per request; the check reads nothing then. The create's gate
- * still reads everything fresh. Its value is never stored: check returns the inputs without it
- * (Pulumi keeps only the input's name, in the record's property dependencies).
+ * still reads everything fresh. Its value is never stored: check returns the inputs as the
+ * resource's schema parses them, which drops it like any key it does not know (Pulumi keeps only
+ * the input's name, in the record's property dependencies).
  */
 export const fileCheckSchema = z.object({ userId: guidSchema, successorId: guidSchema.optional() });
 export type FileCheck = z.infer<typeof fileCheckSchema>;

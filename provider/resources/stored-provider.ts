@@ -16,7 +16,7 @@ import type * as Dispatch from "./dispatch";
 
 export function storedProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
   const p: Record<string, unknown> = {};
-  const k = kind;
+  const k = kind; // short names (k, r): the function's text is stored twice in every record
   // Loaded in the host at call time (never captured). createRequire from the program's folder:
   // the package as installed there, or in this repository the package itself.
   const first = (r: unknown): Promise<void> => (require("module").createRequire(process.cwd() + "/")("pulumi-docspace/dispatch") as typeof Dispatch).install(p, k, r);
