@@ -48,6 +48,15 @@ const SPECS = {
   requestTimeoutMs: { schema: settingsInputSchema.shape.requestTimeoutMs, expected: "a whole number of milliseconds, 1 or more", fix: "" },
   maxRetries: { schema: settingsInputSchema.shape.maxRetries, expected: "a whole number from 0 to 20", fix: "" },
   maxRetryDelayMs: { schema: settingsInputSchema.shape.maxRetryDelayMs, expected: "a whole number of milliseconds, 0 or more", fix: "" },
+  tasksPerQueue: { schema: settingsInputSchema.shape.tasksPerQueue, expected: "a whole number from 1 to 50", fix: "DocSpace runs one task at a time per queue; raise it only for a portal with several server processes." },
+  unseenTaskHours: {
+    schema: z.coerce.number().positive().max(24 * 30),
+    expected: "a number of hours above 0 (at most 720)",
+    fix: "Set it with `pulumi config set docspace:unseenTaskHours 24`.",
+    fallback: 24,
+  },
+  pollMinMs: { schema: wholeNumber(1), expected: "a whole number of milliseconds, 1 or more", fix: "", fallback: 1000 },
+  pollMaxMs: { schema: wholeNumber(1), expected: "a whole number of milliseconds, 1 or more", fix: "", fallback: 10_000 },
   summaryFile: { schema: z.string(), expected: "", fix: "" },
   maxImpactReads: {
     schema: wholeNumber(0),
@@ -123,7 +132,7 @@ export function readSettings(source: SettingsSource = {}): Settings {
   return Object.fromEntries(SETTING_NAMES.map((n) => [n, readSetting(n, source)])) as Settings;
 }
 
-const PORTAL_SETTINGS = ["url", "apiKey", "maxConcurrentRequests", "maxConcurrentWrites", "requestsPerMinute", "rateWindowMs", "requestTimeoutMs", "maxRetries", "maxRetryDelayMs"] as const;
+const PORTAL_SETTINGS = ["url", "apiKey", "maxConcurrentRequests", "maxConcurrentWrites", "requestsPerMinute", "rateWindowMs", "requestTimeoutMs", "maxRetries", "maxRetryDelayMs", "tasksPerQueue"] as const;
 
 /**
  * What a DocSpaceClient needs: the portal, the key and the client-side limits, by the same rule.

@@ -14,6 +14,7 @@ import {
   type TaskProgress,
 } from "./schemas";
 import { resolveSettings, type SettingsInput } from "./settings";
+import { TaskSlots } from "./task-slots";
 import { Transport, type ApiCall } from "./transport";
 
 export interface UserPage {
@@ -40,9 +41,13 @@ const stringSchema = z.string();
 
 export class DocSpaceClient {
   private readonly transport: Transport;
+  /** The tasks this process has in flight at the portal, per DocSpace queue (task-slots.ts). */
+  readonly taskSlots: TaskSlots;
 
   constructor(settings: SettingsInput) {
-    this.transport = new Transport(resolveSettings(settings));
+    const resolved = resolveSettings(settings);
+    this.transport = new Transport(resolved);
+    this.taskSlots = new TaskSlots(resolved.tasksPerQueue);
   }
 
   get origin(): string {

@@ -30,6 +30,8 @@ export const employeeSchema = z.looseObject({
   isVisitor: z.boolean().optional(),
   isCollaborator: z.boolean().optional(),
   isLDAP: z.boolean().optional(),
+  /** Product modules the person administers ("people": DocSpace then lets only the owner reassign their data). */
+  listAdminModules: z.array(z.string()).optional(),
   terminated: z.string().optional(),
   /** ApiDateTime of the profile's creation (an invitation creates it); only for a DocSpace admin viewer. */
   registrationDate: z.string().optional(),

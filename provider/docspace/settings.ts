@@ -18,6 +18,8 @@ export interface PortalSettings {
   maxRetries: number;
   /** Longest single wait between retries, including a server's Retry-After. */
   maxRetryDelayMs: number;
+  /** Tasks this process keeps in flight per DocSpace queue (remove, reassign): DocSpace runs one at a time. */
+  tasksPerQueue: number;
 }
 
 export const settingsInputSchema = z.object({
@@ -30,6 +32,7 @@ export const settingsInputSchema = z.object({
   requestTimeoutMs: z.coerce.number().int().min(1).optional(),
   maxRetries: z.coerce.number().int().min(0).max(20).optional(),
   maxRetryDelayMs: z.coerce.number().int().min(0).optional(),
+  tasksPerQueue: z.coerce.number().int().min(1).max(50).optional(),
 });
 export type SettingsInput = z.input<typeof settingsInputSchema>;
 
@@ -120,5 +123,6 @@ export function resolveSettings(input: SettingsInput): PortalSettings {
     requestTimeoutMs: s.requestTimeoutMs ?? 30_000,
     maxRetries: s.maxRetries ?? 6,
     maxRetryDelayMs: s.maxRetryDelayMs ?? 60_000,
+    tasksPerQueue: s.tasksPerQueue ?? 1,
   };
 }

@@ -198,15 +198,14 @@ export function keyAccount(client: DocSpaceClient): Promise<Employee | undefined
 }
 
 /**
- * The key's scopes (GET keys/@self). "refused" when DocSpace will not show them to this key (a
- * scoped key without a global read scope); undefined when the portal has no such route.
+ * The key's scopes (GET keys/@self, which every key may read: DocSpace maps it to no scope);
+ * undefined when the portal has no such route. A refusal is not expected, so it is an error.
  */
-export function keyScopes(client: DocSpaceClient): Promise<string[] | "refused" | undefined> {
+export function keyScopes(client: DocSpaceClient): Promise<string[] | undefined> {
   return shared(`${client.identity}|keys/@self`, async () => {
     try {
       return (await client.currentKey()).permissions;
     } catch (e) {
-      if (isDocSpaceError(e, "forbidden")) return "refused" as const;
       // Older portals and sessions that are not API keys: the route is missing or answers 400/500.
       if (isDocSpaceError(e, "not-found") || isDocSpaceError(e, "precondition") || isDocSpaceError(e, "server") || isDocSpaceError(e, "unexpected-response")) return undefined;
       throw e;

@@ -36,6 +36,17 @@ export function maxRemovalsPerRun(): number {
   return readSetting("maxRemovalsPerRun", source());
 }
 
+/** How often a followed task is polled: docspace:pollMinMs / pollMaxMs (DOCSPACE_POLL_MIN_MS / _MAX_MS). */
+export function pollPacing(): { pollMinMs: number; pollMaxMs: number } {
+  const pollMinMs = readSetting("pollMinMs", source());
+  return { pollMinMs, pollMaxMs: Math.max(pollMinMs, readSetting("pollMaxMs", source())) };
+}
+
+/** How long a task this stack started, that DocSpace does not show, is treated as possibly queued (docspace:unseenTaskHours), in ms. */
+export function unseenTaskHoldMs(): number {
+  return readSetting("unseenTaskHours", source()) * 3_600_000;
+}
+
 /**
  * docspace:previewOnly (or DOCSPACE_PREVIEW_ONLY): a run that may only preview, for a pull-request
  * job with a read-only key. Its previews are not refused for the key's missing write permission,

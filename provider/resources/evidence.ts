@@ -45,6 +45,11 @@ export interface StoredRecord {
   transferToId?: string;
   /** Running: this stack saw its task start. Unconfirmed: the start's answer was lost. */
   status: RemovalStatus;
+  /**
+   * Its task may still be waiting in DocSpace's queue, where DocSpace does not show it: the record
+   * is unfinished and its task was last seen (or its start sent) less than unseenTaskHours ago.
+   */
+  taskMayWait: boolean;
 }
 
 /**
@@ -104,7 +109,8 @@ export type Verdict =
   | { kind: "start"; plan: Plan; waitsFor?: "own-transfer" }
   /** The step is done, by DocSpace's own proof (outcome.ts); `task`: the finished task, when DocSpace still reports it. */
   | { kind: "done"; plan: Plan; proof: string; task?: TaskProgress }
-  | { kind: "adopt"; plan: Plan; task: TaskProgress };
+  /** Follow the task already under way; `task` undefined: this record's task, which DocSpace does not show now (it may wait in its queue). */
+  | { kind: "adopt"; plan: Plan; task?: TaskProgress };
 
 const named = (ref: AccountRef): string => ref.email ?? ref.userId ?? "";
 const refuse = (property: string, reason: string): Verdict => ({ kind: "refuse", failures: [{ property, reason }] });
@@ -157,6 +163,13 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, sit: Situa
   if (target.isAdmin && !caller.isOwner) {
     return refuse("allowAdmin", `${who} is a DocSpace admin, and only the portal owner can ${verb} a DocSpace admin; the API key belongs to ${describeAccount(caller)}. Use a key created by the owner.`);
   }
+  // reassign/start refuses a People-module administrator's data unless the owner asks (ReassignController.StartReassign).
+  if (ask.action !== "disable" && taskKindOf({ action: ask.action, successor: ask.transferTo }) === "reassign" && isPeopleAdmin(target) && !caller.isOwner) {
+    return refuse(
+      "transferTo",
+      `${who} administers the People module, and DocSpace lets only the portal owner transfer such an account's data; the API key belongs to ${describeAccount(caller)}. Use a key created by the owner, or remove the account without transferTo.`,
+    );
+  }
   if (target.isLDAP && !isDisabled(target)) {
     return refuse(prop, `${who} is an LDAP account and still active; DocSpace does not let the API disable LDAP accounts. Disable it in DocSpace or in the directory first, then run again.`);
   }
@@ -172,7 +185,7 @@ export async function assess(client: DocSpaceClient, ask: RemovalAsk, sit: Situa
   if (ask.action === "transfer" && isDisabled(target) && (aspects.seen === "yes" || aspects.seen === "maybe")) {
     const [removeTask, reassignTask] = await tasksNow();
     if (!isUnfinished(removeTask)) {
-      const outcome = await outcomeOf(client, { action: "transfer", userId: target.id, accountType: employeeType(target) }, reassignTask, aspects.seen);
+      const outcome = await outcomeOf(client, { action: "transfer", userId: target.id }, reassignTask, aspects.seen);
       if (outcome.kind === "done") return { kind: "done", plan: { action: "transfer", target, caller }, proof: outcome.proof, task: reassignTask };
     }
   }
@@ -236,11 +249,14 @@ async function decideOnTasks(
     );
   }
 
-  // Nothing under way. A finished task of this step's kind may be this very step, done.
+  // Nothing under way that DocSpace shows. This record's own task may still wait in DocSpace's
+  // queue, where DocSpace does not show it: follow it, never start a second one beside it.
   const own = kind === "remove" ? removeTask : reassignTask;
+  if (aspects.stored?.taskMayWait && own === undefined) return { kind: "adopt", plan };
+  // A finished task of this step's kind may be this very step, done.
   if (own?.status === TaskStatus.Completed && !(plan.action === "transfer" && aspects.seen === "new")) {
     const seen: Seen = aspects.seen === "new" ? "no" : aspects.seen;
-    const outcome = await outcomeOf(client, { action: plan.action, userId: plan.target.id, accountType: employeeType(plan.target) }, own, seen);
+    const outcome = await outcomeOf(client, { action: plan.action, userId: plan.target.id }, own, seen);
     if (outcome.kind === "done") return { kind: "done", plan, proof: outcome.proof, task: own };
     if (outcome.kind === "unattributed") {
       return refuse(
@@ -278,13 +294,6 @@ async function keyFacts(client: DocSpaceClient, readOnlyAllowed: boolean): Promi
   // A preview-only run plans with a read-only key; the rules that depend on whose key it is
   // (owner, admin, "your own account") still apply to the account it belongs to.
   if (readOnlyAllowed) return { caller };
-  if (scopes === "refused") {
-    return {
-      reason:
-        `The API key may not read its own permissions (DocSpace refused GET keys/@self), so nothing can check that it may change accounts; refusing to remove anyone with it. ` +
-        `Use a key with all permissions (or with *:read and accounts:write).`,
-    };
-  }
   if (Array.isArray(scopes) && !mayWriteAccounts(scopes)) {
     return {
       reason: `The API key's permissions (${scopes.slice(0, 10).join(", ")}) do not include accounts:write, so it cannot remove anyone. Use a key with all permissions or with accounts:write.`,
@@ -294,6 +303,11 @@ async function keyFacts(client: DocSpaceClient, readOnlyAllowed: boolean): Promi
 }
 
 /** DocSpace's scope rule for writes to accounts: no restriction, a global write scope, or accounts:write. */
+/** DocSpace's People-module administrators (EmployeeFullDto listAdminModules holds "people"). */
+function isPeopleAdmin(e: Employee): boolean {
+  return (e.listAdminModules ?? []).some((m) => m.toLowerCase() === "people");
+}
+
 export function mayWriteAccounts(scopes: string[]): boolean {
   return scopes.length === 0 || scopes.some((s) => s === "*" || s === "*:write" || s === "accounts:write");
 }

@@ -1,17 +1,21 @@
 /**
  * "Is it finished?", decided once, for the gate, the step that follows a task, and refresh. The
- * answer comes from DocSpace's own word: its task report, and for a removal the profile's absence
- * (its error envelope on people/{id}); for a transfer that keeps the profile, its task report or,
- * once that report has expired, reassign/necessary false. Nothing in this module writes.
+ * answer comes from DocSpace's own word: for a removal, the profile's absence (its error envelope
+ * on people/{id}); for a transfer that keeps the profile, its task seen Completed. DocSpace
+ * showing no task is never an answer: the task may not have started, may wait in DocSpace's queue
+ * (a task queued for over 60 s leaves the progress route), or may have ended and been dropped.
+ * reassign/necessary is no answer either: it says whether the person owns or joins a room.
+ * Nothing in this module writes.
  */
 import type { DocSpaceClient } from "../docspace/client";
-import { DocSpaceError } from "../docspace/errors";
-import { TaskStatus, type Employee, type EmployeeType, type TaskProgress } from "../docspace/schemas";
+import { boundText, DocSpaceError } from "../docspace/errors";
+import { TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
+import type { TaskQueue } from "../docspace/task-slots";
 import { identityMismatch, lookUp, type AccountRef, describeAccount } from "./accounts";
 import type { Action } from "../entry-rules";
 
 /** DocSpace's two kinds of task: remove/start, and reassign/start (with or without the profile). */
-export type TaskKind = "remove" | "reassign";
+export type TaskKind = TaskQueue;
 
 /** The task a step runs: a removal without a successor is remove/start; everything else is a reassign. */
 export function taskKindOf(step: { action: Action; successor?: unknown }): TaskKind {
@@ -31,44 +35,35 @@ export type Outcome =
   | { kind: "ended"; status: "Failed" | "Canceled"; task: TaskProgress }
   /** A transfer finished that this stack did not see start: DocSpace's report does not say who received the data. */
   | { kind: "unattributed"; task: TaskProgress }
-  /** No proof and no task under way. `finishedTask`: DocSpace reported a finished task, yet nothing proves the work done. */
-  | { kind: "not-done"; finishedTask?: TaskProgress };
+  /** DocSpace shows no task and nothing proves the work done: not started, queued, or ended and dropped. */
+  | { kind: "unseen" }
+  /** DocSpace reports the task finished (Completed), yet nothing proves the work done. */
+  | { kind: "not-done"; task: TaskProgress };
 
 export const isUnfinished = (t?: TaskProgress): boolean => t !== undefined && (t.status === TaskStatus.Created || t.status === TaskStatus.Running);
 
 export interface StepRef {
   action: Action;
   userId: string;
-  accountType: EmployeeType;
 }
 
 /** What a step came to, from its task as DocSpace reports it now (undefined: no task reported). */
 export async function outcomeOf(client: DocSpaceClient, step: StepRef, task: TaskProgress | undefined, seen: Seen): Promise<Outcome> {
   if (task && isUnfinished(task)) return { kind: "running", task };
+  if (step.action === "transfer") {
+    if (task?.status === TaskStatus.Failed) return { kind: "ended", status: "Failed", task };
+    if (task?.status === TaskStatus.Canceled) return { kind: "ended", status: "Canceled", task };
+    if (task === undefined) return { kind: "unseen" };
+    // The program's look cannot tell whose transfer finished; the resource's own record decides.
+    return seen === "no" ? { kind: "unattributed", task } : { kind: "done", proof: transferProof(task) };
+  }
+  // A removal (with or without a successor) is done only when the profile is gone, whatever the
+  // task says: a task that failed after deleting the profile (its notification, say) still did.
+  const gone = await proveGone(client, step.userId);
+  if (gone.gone) return { kind: "done", proof: task?.status === TaskStatus.Failed ? `${gone.proof}; DocSpace reported an error after: ${boundText(task.error, 200)}` : gone.proof };
   if (task?.status === TaskStatus.Failed) return { kind: "ended", status: "Failed", task };
   if (task?.status === TaskStatus.Canceled) return { kind: "ended", status: "Canceled", task };
-  if (step.action === "transfer") {
-    if (task !== undefined && seen === "yes") return { kind: "done", proof: transferProof(task) };
-    if (task !== undefined && seen === "no") return { kind: "unattributed", task };
-    if (seen === "no") return { kind: "not-done" };
-    const settled = await keptTransferSettled(client, step.userId, step.accountType);
-    return settled ? { kind: "done", proof: settled } : { kind: "not-done", finishedTask: task };
-  }
-  // A removal (with or without a successor) is done only when the profile is gone.
-  const gone = await proveGone(client, step.userId);
-  if (gone.gone) return { kind: "done", proof: gone.proof };
-  return { kind: "not-done", finishedTask: task };
-}
-
-/** Why a step last seen running is not done, when DocSpace no longer reports its task. */
-export function notDoneReason(action: Action): string {
-  return action === "transfer" ? "DocSpace no longer reports the transfer, and the account still owns data to transfer." : "DocSpace no longer reports the task and the account still exists.";
-}
-
-/** A transfer that keeps the profile, whose task DocSpace no longer lists: done when nothing is left to transfer. */
-export async function keptTransferSettled(client: DocSpaceClient, userId: string, type: EmployeeType): Promise<string | undefined> {
-  const necessary = await client.reassignNecessary(userId, type);
-  return necessary ? undefined : `GET people/reassign/necessary?userId=${userId} at ${client.origin}: false (the account owns nothing left to transfer)`;
+  return task === undefined ? { kind: "unseen" } : { kind: "not-done", task };
 }
 
 /** A transfer that keeps the profile is done by DocSpace's own task report: Completed, 100%. */

@@ -55,7 +55,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (!caller) {
     return {
       inputs: news,
-      failures: [{ property: "", reason: "The API key may not read its own account (DocSpace refused GET people/@self), so nothing can tell whose address the instructions would go to. Use a key with all permissions, or with accounts.self:read and accounts.self:write." }],
+      failures: [{ property: "", reason: "The API key may not read its own account (DocSpace refused GET people/@self), so nothing can tell whose address the instructions would go to. Use a key with all permissions, or with accounts.self:read (to read its own account) and accounts:write (which PUT people/self/delete needs)." }],
     };
   }
   const reason = refusal(caller);
@@ -72,7 +72,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
   const inputs = inputsSchema.parse(withoutProvider(props));
   const client = portalClient();
   const caller = await keyAccount(client);
-  if (!caller) throw new DocSpaceError("forbidden", "The API key may not read its own account (GET people/@self was refused); nothing was sent. Use a key with all permissions, or with accounts.self:read and accounts.self:write.");
+  if (!caller) throw new DocSpaceError("forbidden", "The API key may not read its own account (GET people/@self was refused); nothing was sent. Use a key with all permissions, or with accounts.self:read (to read its own account) and accounts:write (which PUT people/self/delete needs).");
   const refused = refusal(caller);
   if (refused) throw new DocSpaceError("forbidden", refused);
   const id = `self-delete-${randomUUID()}`;

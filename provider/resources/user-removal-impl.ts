@@ -9,14 +9,13 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
-import { configureFromStack, maxRemovalsPerRun, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay } from "./credentials";
+import { configureFromStack, maxRemovalsPerRun, pollPacing, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay, unseenTaskHoldMs } from "./credentials";
 import { countNewRemoval, entryTransfers, markOffboarded, noteFinishedTransfer, noteHeldTransfer, recordStep, resetRun } from "./run-registry";
 import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./evidence";
-import { confirmAlreadyGone, outcomeOf, notDoneReason, portalMismatch, taskKindOf } from "./outcome";
+import { confirmAlreadyGone, outcomeOf, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
-import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import type { EmployeeType } from "../docspace/schemas";
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configureFromStack(req.config);
@@ -34,7 +33,15 @@ function askOf(inputs: UserRemovalInputs): RemovalAsk {
 
 /** A stored record, as the gate knows it. */
 function storedRecord(state: UserRemovalState): StoredRecord {
-  return { userId: state.userId, email: state.email, portal: state.portal, action: actionOfMode(state.mode), transferToId: state.transferToId, status: state.status };
+  return {
+    userId: state.userId,
+    email: state.email,
+    portal: state.portal,
+    action: actionOfMode(state.mode),
+    transferToId: state.transferToId,
+    status: state.status,
+    taskMayWait: taskMayWait(state, Date.now(), unseenTaskHoldMs()),
+  };
 }
 
 /** What to do about an entry whose account does not exist. */
@@ -142,9 +149,15 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
 
 // ---- create / update -----------------------------------------------------------------------
 
-/** The step's deadline: every wait in it, the gate's reads included, counts against timeoutSeconds. */
-function stepDeadline(inputs: UserRemovalInputs): number {
-  return Date.now() + (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+/**
+ * Runs a step in its turn: it first takes its DocSpace queue's slot (task-slots.ts), so the run
+ * never has more tasks of one queue at the portal than DocSpace runs, and none of them waits in
+ * DocSpace's queue. timeoutSeconds counts from the turn: an entry waiting for its turn has not
+ * started, so it cannot time out; every wait after it, the gate's reads included, counts.
+ */
+function inTurn<T>(client: DocSpaceClient, inputs: UserRemovalInputs, fn: () => Promise<T>): Promise<T> {
+  const queue = taskKindOf({ action: inputs.keepProfile ? "transfer" : "remove", successor: inputs.transferTo });
+  return client.taskSlots.hold(queue, () => withDeadline(Date.now() + (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, fn));
 }
 
 export async function create(props: Props): Promise<dynamic.CreateResult> {
@@ -152,7 +165,7 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
   refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
   const client = portalClient();
   if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
-  const state = await withDeadline(stepDeadline(inputs), async () => {
+  const state = await inTurn(client, inputs, async () => {
     const verdict = await assess(client, askOf(inputs), { kind: "start" });
     return carryOut(client, inputs, verdict, props, undefined);
   });
@@ -195,7 +208,7 @@ export async function update(_id: string, olds: Props, news: Props): Promise<dyn
   }
   refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
   const client = portalClient();
-  const next = await withDeadline(stepDeadline(inputs), async () => {
+  const next = await inTurn(client, inputs, async () => {
     const verdict = await assess(client, askOf(inputs), { kind: "resume", stored: storedRecord(state) });
     return carryOut(client, inputs, verdict, news, state);
   });
@@ -223,7 +236,8 @@ async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdi
     case "start": {
       const state = initialState(client, inputs, verdict.plan, previous);
       try {
-        return verdict.kind === "adopt" ? await adoptAndFollow(client, verdict.plan, state, verdict.task) : await startAndFollow(client, verdict.plan, state);
+        const pacing = pollPacing();
+        return verdict.kind === "adopt" ? await adoptAndFollow(client, verdict.plan, state, verdict.task, pacing) : await startAndFollow(client, verdict.plan, state, pacing);
       } catch (e) {
         if (e instanceof RemovalIncomplete) throw partial(e, props);
         throw e;
@@ -256,22 +270,24 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
   if (other) throw new DocSpaceError("configuration", other);
   const action = actionOfMode(state.mode);
   const task = await progressOf(client, taskKindOf({ action, successor: state.transferToId }), state.userId);
-  const outcome = await outcomeOf(client, { action, userId: state.userId, accountType: accountTypeOf(state) }, task, state.status === "Running" ? "yes" : "no");
+  const outcome = await outcomeOf(client, { action, userId: state.userId }, task, state.status === "Running" ? "yes" : "no");
   let next: UserRemovalState;
   switch (outcome.kind) {
     case "done":
       next = completed(task ? withProgress(state, task) : state, outcome.proof);
       break;
     case "running":
+      next = { ...withProgress(state, outcome.task), seenAt: new Date().toISOString() };
+      break;
     case "ended":
+    case "not-done":
       next = withProgress(state, outcome.task);
       break;
     case "unattributed":
-      next = state; // someone else's finished transfer is not this record's progress
-      break;
-    case "not-done":
-      if (task) next = withProgress(state, task);
-      else next = state.status === "Running" ? { ...state, status: "Failed", error: notDoneReason(action) } : state;
+    case "unseen":
+      // Someone else's finished transfer is not this record's progress; and a task DocSpace does
+      // not show may wait in its queue: neither changes what the record knows.
+      next = state;
       break;
   }
   return { id, props: storedState(next) };
@@ -324,12 +340,6 @@ export async function remove(_id: string, props: Props): Promise<void> {
   // A removal cannot be undone, and stopping a running transfer half way leaves the person's data
   // split between two owners; the record is simply dropped. (Read the state for its shape only.)
   parseState(props);
-}
-
-/** The recorded account type, as reassign/necessary wants it (User when not recorded). */
-function accountTypeOf(state: UserRemovalState): EmployeeType {
-  const known: EmployeeType[] = ["DocSpaceAdmin", "RoomAdmin", "User", "Guest"];
-  return known.find((t) => t === state.accountType) ?? "User";
 }
 
 function parseInputs(props: Props): UserRemovalInputs {

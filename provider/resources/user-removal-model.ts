@@ -76,6 +76,8 @@ export const userRemovalStateSchema = z.object({
   transferToId: z.string().optional(),
   taskId: z.string(),
   status: removalStatusSchema,
+  /** An unfinished record: when DocSpace last showed its task, or its start was sent (section "A task DocSpace does not show"). */
+  seenAt: z.string().optional(),
   percentage: z.number(),
   error: z.string(),
   startedAt: z.string(),
@@ -88,6 +90,17 @@ export const userRemovalStateSchema = z.object({
   evidence: z.string().optional(),
 });
 export type UserRemovalState = z.infer<typeof userRemovalStateSchema>;
+
+/**
+ * Whether an unfinished record's task may still wait in DocSpace's queue, where DocSpace does not
+ * show it: it was last seen (or its start sent) less than `holdMs` ago. Until then no second task
+ * is started beside it.
+ */
+export function taskMayWait(state: Pick<UserRemovalState, "status" | "seenAt" | "startedAt">, now: number, holdMs: number): boolean {
+  if (state.status !== "Running" && state.status !== "Unconfirmed") return false;
+  const last = Date.parse(state.seenAt ?? state.startedAt);
+  return !Number.isFinite(last) || now - last < holdMs;
+}
 
 /** What a record that leaves a field out means by it (older versions did not write some; this one leaves out these values). */
 const STATE_DEFAULTS: Readonly<Record<string, unknown>> = { percentage: 0, error: "", allowAdmin: false, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, displayName: "", accountType: "", portal: "", taskId: "" };

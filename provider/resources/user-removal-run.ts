@@ -11,7 +11,7 @@ import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable, nameOf } from "./accounts";
 import type { Plan } from "./evidence";
-import { notDoneReason, outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./outcome";
+import { outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./outcome";
 import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import type { Action } from "../entry-rules";
 
@@ -37,7 +37,7 @@ function doing(action: Action): string {
   return action === "transfer" ? "transfer of the data" : "removal";
 }
 
-const stepOf = (plan: Plan): StepRef => ({ action: plan.action, userId: plan.target.id, accountType: employeeType(plan.target) });
+const stepOf = (plan: Plan): StepRef => ({ action: plan.action, userId: plan.target.id });
 
 function statusOf(p: TaskProgress): RemovalStatus {
   if (p.status === TaskStatus.Completed) return "Running"; // finished, but "Completed" needs the profile gone
@@ -57,6 +57,7 @@ export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, 
     transferTo: inputs.transferTo,
     transferToId: plan.successor?.id.toLowerCase(),
     taskId: previous?.taskId ?? "",
+    seenAt: previous?.seenAt,
     status: "Running",
     percentage: 0,
     error: "",
@@ -83,16 +84,17 @@ export function withProgress(state: UserRemovalState, p: TaskProgress): UserRemo
 
 /** Completed, with the portal's own proof that the profile is gone. */
 export function completed(state: UserRemovalState, proof: string): UserRemovalState {
-  return { ...state, status: "Completed", percentage: 100, error: "", evidence: boundText(proof), completedAt: state.completedAt ?? nowIso() };
+  return { ...state, status: "Completed", percentage: 100, error: "", seenAt: undefined, evidence: boundText(proof), completedAt: state.completedAt ?? nowIso() };
 }
 
+/** How often a task is polled (settings pollMinMs / pollMaxMs). */
 export interface RunOptions {
-  pollMinMs?: number;
-  pollMaxMs?: number;
+  pollMinMs: number;
+  pollMaxMs: number;
 }
 
 /** Disables the account if needed, starts the task, and follows it. The gate has said "start". */
-export async function startAndFollow(client: DocSpaceClient, plan: Plan, state: UserRemovalState, opts: RunOptions = {}): Promise<UserRemovalState> {
+export async function startAndFollow(client: DocSpaceClient, plan: Plan, state: UserRemovalState, opts: RunOptions): Promise<UserRemovalState> {
   const who = describeAccount(plan.target);
   if (!isDisabled(plan.target)) {
     const after = await disable(client, plan.target.id);
@@ -107,43 +109,26 @@ export async function startAndFollow(client: DocSpaceClient, plan: Plan, state: 
       if (e instanceof Error) e.message += ` (${who} was disabled first and stays disabled; nothing was ${plan.action === "transfer" ? "transferred" : "removed"}.)`;
       throw e;
     }
-    return settleLostStart(client, plan, state, e, opts);
+    // The answer was lost: DocSpace may have queued the task, where it may not show for a while.
+    // Follow it like any other until the deadline; it is never started again in this step.
+    const why = boundText(e instanceof Error ? e.message : String(e));
+    const lost: UserRemovalState = { ...state, startedAt: nowIso(), seenAt: nowIso(), status: "Unconfirmed", error: boundText(`start answer lost: ${why}`) };
+    return follow(client, plan, lost, opts);
   }
-  return follow(client, plan, withProgress({ ...state, startedAt: nowIso() }, task), { ...opts, startedHere: startedAt });
-}
-
-/** Follows a task the gate found already running for this person (adopted, not started). */
-export function adoptAndFollow(client: DocSpaceClient, plan: Plan, state: UserRemovalState, task: TaskProgress, opts: RunOptions = {}): Promise<UserRemovalState> {
-  return follow(client, plan, withProgress(state, task), opts);
+  return follow(client, plan, seen(withProgress({ ...state, startedAt: nowIso() }, task)), { ...opts, startedHere: startedAt });
 }
 
 /**
- * The start's answer was lost. DocSpace may have started it: look for the task for a short while;
- * if it does not show, record "may have started" and leave it to the next run, which reads the
- * progress routes again before anything else.
+ * Follows a task the gate found for this person (adopted, not started); `task` undefined: this
+ * record's own task, which DocSpace does not show now (it may wait in DocSpace's queue).
  */
-async function settleLostStart(client: DocSpaceClient, plan: Plan, state: UserRemovalState, cause: unknown, opts: RunOptions): Promise<UserRemovalState> {
-  const who = describeAccount(plan.target);
-  const why = boundText(cause instanceof Error ? cause.message : String(cause));
-  const settleUntil = Date.now() + Math.min(10_000, Math.max(0, timeLeft() - 500));
-  for (;;) {
-    try {
-      // A task that shows up now is taken as this start's (it appeared right after it).
-      const seen = await progressOf(client, taskKindOf(plan), plan.target.id);
-      if (seen) return follow(client, plan, withProgress({ ...state, startedAt: nowIso() }, seen), opts);
-      const outcome = await outcomeOf(client, stepOf(plan), undefined, "no");
-      if (outcome.kind === "done") return completed(state, outcome.proof);
-    } catch (e) {
-      if (!isDocSpaceError(e)) throw e;
-    }
-    if (Date.now() + 1000 > settleUntil) break;
-    await sleep(1000);
-  }
-  throw new RemovalIncomplete(
-    `The answer to the start of the ${doing(plan.action)} of ${who} was lost (${why}). DocSpace may have started it, so it is recorded as "Unconfirmed" and is not started again in this run. ` +
-      `Run \`pulumi up\` again: it reads DocSpace's progress first and follows the task if there is one.`,
-    { ...state, status: "Unconfirmed", error: boundText(`start answer lost: ${why}`) },
-  );
+export function adoptAndFollow(client: DocSpaceClient, plan: Plan, state: UserRemovalState, task: TaskProgress | undefined, opts: RunOptions): Promise<UserRemovalState> {
+  return follow(client, plan, task ? seen(withProgress(state, task)) : state, opts);
+}
+
+/** DocSpace showed the task just now. */
+function seen(state: UserRemovalState): UserRemovalState {
+  return { ...state, seenAt: nowIso() };
 }
 
 /** How long the removals this process started took, from start to proof (most recent last). */
@@ -159,8 +144,12 @@ function predictedDuration(): number | undefined {
   return sorted[Math.floor(sorted.length * 0.9)];
 }
 
-/** Polls until the portal proves the profile gone, the task fails, or the deadline passes. */
-async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalState, opts: RunOptions & { startedHere?: number } = {}): Promise<UserRemovalState> {
+/**
+ * Polls until the portal proves the step done, the task ends badly, or the deadline passes. A
+ * task DocSpace stops showing is not finished and not failed: it may wait in DocSpace's queue
+ * (one task at a time per queue; one queued for over 60 s leaves the progress route).
+ */
+async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalState, opts: RunOptions & { startedHere?: number }): Promise<UserRemovalState> {
   const done = (s: UserRemovalState, proof: string): UserRemovalState => {
     if (opts.startedHere !== undefined) {
       durations.push(Date.now() - opts.startedHere);
@@ -169,12 +158,13 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
     return completed(s, proof);
   };
   const who = describeAccount(plan.target);
-  const minMs = opts.pollMinMs ?? envMs("DOCSPACE_POLL_MIN_MS", 1000);
-  const maxMs = opts.pollMaxMs ?? envMs("DOCSPACE_POLL_MAX_MS", 10_000);
+  const minMs = opts.pollMinMs;
+  const maxMs = opts.pollMaxMs;
   const firstSeen = Date.now();
   const firstPct = first.percentage;
   let state = first;
-  let finished = false; // the task reported Completed: only the profile's absence is left to prove
+  let shown = state.status !== "Unconfirmed"; // whether DocSpace showed the task at the last look
+  let finished = false; // the task reported Completed: only the proof is left
   let expectedDoneAt = Infinity; // from the pace so far
   // First look after two poll intervals (2 s by default, as the contract suggests), or when most
   // removals here were done; then pace by the estimate.
@@ -196,7 +186,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
         throw new RemovalIncomplete(`The ${doing(plan.action)} of ${who} was canceled in DocSpace. Run \`pulumi up\` again to start it again, or delete the entry.`, state);
       }
       const left = timeLeft();
-      if (left <= 0) throw stillRunning(who, state);
+      if (left <= 0) throw stillRunning(who, state, shown);
       await sleep(Math.min(wait, left));
       // When the task said it finished, or the estimate says it should have, ask for the proof first.
       if (plan.action === "remove" && (finished || Date.now() >= expectedDoneAt)) {
@@ -205,21 +195,33 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
         expectedDoneAt = Infinity;
       }
       const task = await progressOf(client, taskKindOf(plan), plan.target.id);
-      if (!task || task.status === TaskStatus.Completed) {
-        // The task finished, expired, or vanished: DocSpace's proof decides (outcome.ts).
-        const outcome = await outcomeOf(client, stepOf(plan), task, "yes");
-        if (outcome.kind === "done") return done(task ? withProgress(state, task) : state, outcome.proof);
-        if (!task || finished) {
-          // Gone from the report, or finished twice over, and still not done: not what this step asked for.
-          state = { ...state, status: "Failed", error: task ? "DocSpace reports the task finished, but the account still exists." : notDoneReason(plan.action) };
+      const outcome = await outcomeOf(client, stepOf(plan), task, "yes");
+      shown = task !== undefined;
+      if (task) state = seen(state.status === "Unconfirmed" ? { ...state, error: "" } : state);
+      switch (outcome.kind) {
+        case "done":
+          return done(task ? withProgress(state, task) : state, outcome.proof);
+        case "ended":
+          state = withProgress(state, outcome.task);
           continue;
-        }
-        state = withProgress(state, task);
-        finished = true;
-        wait = minMs;
-        continue;
+        case "unseen":
+          // Not shown: queued behind other tasks, or not started yet. Keep looking, more slowly.
+          wait = Math.min(maxMs, wait * 1.5);
+          continue;
+        case "not-done":
+        case "unattributed":
+          if (finished) {
+            // Finished twice over and still no proof: not what this step asked for.
+            state = { ...withProgress(state, outcome.task), status: "Failed", error: "DocSpace reports the task finished, but the account still exists." };
+            continue;
+          }
+          state = withProgress(state, outcome.task);
+          finished = true;
+          wait = minMs;
+          continue;
+        case "running":
+          state = withProgress(state, outcome.task);
       }
-      state = withProgress(state, task);
       const elapsed = Date.now() - firstSeen;
       const gained = state.percentage - firstPct;
       if (gained > 0) {
@@ -230,9 +232,9 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
     }
   } catch (e) {
     if (e instanceof RemovalIncomplete) throw e;
-    if (isDocSpaceError(e, "deadline")) throw stillRunning(who, state);
-    // The removal is under way in DocSpace: whatever failed here, the resource must be recorded so
-    // the next run follows this task instead of starting from nothing.
+    if (isDocSpaceError(e, "deadline")) throw stillRunning(who, state, shown);
+    // The removal is (or may be) under way in DocSpace: whatever failed here, the resource must be
+    // recorded so the next run follows this task instead of starting from nothing.
     throw new RemovalIncomplete(
       `The ${doing(plan.action)} of ${who} was started in DocSpace, but following it failed: ${boundText((e as Error).message, 600)} Run \`pulumi up\` again to follow it; it will not be started twice.`,
       state,
@@ -240,15 +242,20 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
   }
 }
 
-function stillRunning(who: string, state: UserRemovalState): RemovalIncomplete {
+function stillRunning(who: string, state: UserRemovalState, shown: boolean): RemovalIncomplete {
+  const what = doing(actionOfMode(state.mode));
+  if (state.status === "Unconfirmed") {
+    return new RemovalIncomplete(
+      `The answer to the start of the ${what} of ${who} was lost (${state.error.replace(/^start answer lost: /, "")}), and DocSpace has not shown the task since. DocSpace may have queued it, so it is recorded as "Unconfirmed" and is not started again while it may still run. ` +
+        `Run \`pulumi up\` again later: it follows the task if DocSpace shows it or the profile is gone (docs: "A task DocSpace does not show").`,
+      state,
+    );
+  }
+  const where = shown
+    ? `is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%)`
+    : `was started, and DocSpace does not show it now: it may be waiting in DocSpace's queue behind other tasks (DocSpace runs one at a time and drops a task from its progress report after 60 s in the queue)`;
   return new RemovalIncomplete(
-    `The ${doing(actionOfMode(state.mode))} of ${who} is still running in DocSpace after ${state.timeoutSeconds} s (${state.percentage}%). Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
+    `The ${what} of ${who} ${where}. Nothing is wrong yet: run \`pulumi up\` (or \`pulumi refresh\`) later to follow it to the end; it will not be started twice. Raise timeoutSeconds to wait longer.`,
     state,
   );
-}
-
-/** Poll pacing can be tuned (or shortened for tests) with DOCSPACE_POLL_MIN_MS / DOCSPACE_POLL_MAX_MS. */
-function envMs(name: string, fallback: number): number {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
