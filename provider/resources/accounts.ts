@@ -26,7 +26,7 @@ export type Lookup =
   /**
    * DocSpace's own "not found" (its error envelope on a 404 or a 400 "not found"). By email,
    * `searchRefused` says why the search that ignores letter case did not answer (then only the
-   * case-sensitive exact lookup spoke).
+   * exact lookup spoke, which heeds letter case on PostgreSQL portals).
    */
   | { found: false; envelope: true; message: string; searchRefused?: string }
   /** A 404 without DocSpace's envelope: a proxy, a wrong path, another service. Not proof of anything. */
@@ -162,8 +162,9 @@ async function byEmailCounted(client: DocSpaceClient, email: string): Promise<Lo
     exact = notFound(e);
   }
   if (exact.found) return exact;
-  // The exact lookup is case-sensitive and the batched search may have been refused or may not
-  // have ORed its terms: before saying "no such account", ask the search for this address alone.
+  // The exact lookup heeds letter case on PostgreSQL portals (not on MySQL ones, docspace-api.md
+  // 7.13), and the batched search may have been refused or may not have ORed its terms: before
+  // saying "no such account", ask the search for this address alone.
   try {
     const page = await client.filterUsers({ filterValue: email, count: 100 });
     const matches = page.users.filter((u) => (u.email ?? "").toLowerCase() === email.toLowerCase());

@@ -107,7 +107,7 @@ export async function confirmAlreadyGone(client: DocSpaceClient, ref: AccountRef
     return {
       gone: false,
       reason:
-        `alreadyRemoved is set, but DocSpace refused the search that finds ${ref.email} whatever its letter case (GET people/filter: ${look.searchRefused}), and its exact lookup is case-sensitive, so nothing proves the account gone. ` +
+        `alreadyRemoved is set, but DocSpace refused the search that finds ${ref.email} whatever its letter case (GET people/filter: ${look.searchRefused}), and its exact lookup heeds letter case on some portals (PostgreSQL), so nothing proves the account gone. ` +
         `Name the account by id (userId) instead, or run with a key that may search people (accounts:read).`,
     };
   }
