@@ -198,10 +198,11 @@ describe("which accounts are suggested (pure rules)", () => {
       "",
     ]);
     const parsed = pkg.parseOffboardingFile(`version: 1\n${text}`);
+    // The parser fills in the file's default action, remove.
     expect(parsed.removals.map((e) => [e.email, e.action, e.removeAfter])).toEqual([
-      ["dated@example.com", undefined, undefined],
-      ["undated@example.com", undefined, "2026-12-30"],
-      ["invited@example.com", undefined, undefined],
+      ["dated@example.com", "remove", undefined],
+      ["undated@example.com", "remove", "2026-12-30"],
+      ["invited@example.com", "remove", undefined],
       ["unconfirmed@example.com", "disable", undefined],
     ]);
   });
@@ -475,9 +476,10 @@ describe("pulumi-docspace report against a portal of 2,000 accounts", () => {
     expect(undated).toHaveLength(7);
     expect(unconfirmed).toHaveLength(12);
     const byEmail = new Map(parsed.map((e) => [e.email ?? e.id, e]));
-    for (const email of undated) expect(byEmail.get(email)).toMatchObject({ removeAfter: "2026-12-30", action: undefined });
+    // The parser fills in the file's default action, remove: for the undated (with their date) and the usual suggestions.
+    for (const email of undated) expect(byEmail.get(email)).toMatchObject({ removeAfter: "2026-12-30", action: "remove" });
     for (const email of unconfirmed) expect(byEmail.get(email)).toMatchObject({ action: "disable", removeAfter: undefined });
-    for (const email of expected) expect(byEmail.get(email)).toMatchObject({ action: undefined, removeAfter: undefined });
+    for (const email of expected) expect(byEmail.get(email)).toMatchObject({ action: "remove", removeAfter: undefined });
     expect(r.stdout).toMatch(/- email: undated\.admin@example\.com +# disabled, date unknown \(DocSpace records none\), so removeAfter counts 30 days from today; not in offboarding\.yaml; a DocSpace admin: add allowAdmin: true to remove\n {4}removeAfter: 2026-12-30\n/);
     expect(r.stdout).toMatch(/- email: unconfirmed\.admin@example\.com +# active account, email never confirmed \(created 2025-12-01, 364 days ago\): not an invitation, so disable only, once you know nobody uses it; a DocSpace admin: add allowAdmin: true to disable\n {4}action: disable\n/);
     expect(r.stdout).not.toMatch(/olivia\.owner|dana\.admin/);
