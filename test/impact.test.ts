@@ -69,12 +69,12 @@ describe("rendering (pure)", () => {
     );
     expect(block).not.toMatch(/all deleted|including items they shared/);
     const row = renderImpactSummary([impact]).split("\n").find((l) => l.startsWith("| person.4@"));
-    expect(row).toBe("| person.4@example.com (Person 4) | remove | none | up to 1.5 GB, all but shared items | yes → Olivia Owner |  |");
+    expect(row).toBe("| person.4@example.com (Person 4) | remove | none | up to 1.5 GB, all but shared items | any → Olivia Owner |  |");
     // Unknown or zero sizes are not bounded by a figure.
     expect(renderImpactBlock(fakeImpact(4, { personalData: { bytes: { unknown: "no quota" }, fate: "shared-moved-rest-deleted" } }))).toContain(
       "Personal documents: size unknown (no quota) → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Olivia Owner <olivia.owner@example.com>; everything else in My documents and its trash is deleted with the profile\n",
     );
-    expect(renderImpactSummary([fakeImpact(4, { personalData: { bytes: 0, fate: "shared-moved-rest-deleted" } })])).toContain("| 0 B, all but shared items | yes → Olivia Owner |");
+    expect(renderImpactSummary([fakeImpact(4, { personalData: { bytes: 0, fate: "shared-moved-rest-deleted" } })])).toContain("| 0 B, all but shared items | any → Olivia Owner |");
   });
 
   it("transfer keeping the profile: the shared items move, the rest stays and nothing is deleted", () => {
@@ -199,7 +199,7 @@ describe("reading the impact from the portal", () => {
     expect(block).toContain("Rooms owned: 3 (Project 1, Project 2, Project 3) → owned afterwards by Olivia Owner");
     expect(block).toContain("Personal documents: 1.2 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Olivia Owner <olivia.owner@example.com>; everything else in My documents and its trash is deleted with the profile, up to 1.2 GB\n");
     expect(block).toContain("Owns or joins rooms: yes (reassign/necessary)");
-    expect(renderImpactSummary([impact])).toContain("| remove | 3 → Olivia Owner | up to 1.2 GB, all but shared items | yes → Olivia Owner |");
+    expect(renderImpactSummary([impact])).toContain("| remove | 3 → Olivia Owner | up to 1.2 GB, all but shared items | any → Olivia Owner |");
     expect(block).toContain("disabled since 2026-02-03");
     expect(requests.every((r) => r.startsWith("GET "))).toBe(true);
     expect(s.writes()).toEqual([]);
@@ -243,7 +243,7 @@ describe("reading the impact from the portal", () => {
     const block = renderImpactBlock(impact);
     expect(block).toContain("300 MB → only the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess");
     expect(block).toContain("everything else in My documents and its trash is deleted with the profile, up to 300 MB (a transfer does not save personal documents)");
-    expect(renderImpactSummary([impact])).toMatch(/\| transfer, remove \| 1 → .* \| up to 300 MB, all but shared items \| yes → /);
+    expect(renderImpactSummary([impact])).toMatch(/\| transfer, remove \| 1 → .* \| up to 300 MB, all but shared items \| any → /);
     expect(s.writes()).toEqual([]);
   });
 
@@ -256,7 +256,7 @@ describe("reading the impact from the portal", () => {
     expect(block).toContain("5.0 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess");
     expect(block).toContain("Owns or joins rooms: no (reassign/necessary)");
     expect(block).not.toContain("nothing to move");
-    expect(renderImpactSummary([impact])).toMatch(/\| transfer, keep profile \| none \| none \| yes → Tess Lead \|/);
+    expect(renderImpactSummary([impact])).toMatch(/\| transfer, keep profile \| none \| none \| any → Tess Lead \|/);
   });
 
   it("disable only: data untouched, rooms stay, no transfer question asked", async () => {

@@ -209,7 +209,8 @@ function summaryRow(i: Impact): string {
     i.personalData.fate !== "shared-moved-rest-deleted"
       ? "none"
       : `${isUnknown(b) ? unknownText(b) : b === 0 ? "0 B" : `up to ${humanBytes(b)}`}, all but shared items`;
-  const moved = i.sharedItemsGoTo ? `yes → ${i.sharedItemsGoTo.name}` : "none";
+  // "any": whether they shared anything is not read.
+  const moved = i.sharedItemsGoTo ? `any → ${i.sharedItemsGoTo.name}` : "none";
   const account = i.account.email ? `${i.account.email} (${i.account.name})` : i.account.name;
   const cells = [account, actionCell(i), roomsCell, deleted, moved, i.warnings.length === 0 ? "" : i.warnings.join(" ")];
   return `| ${cells.map((c) => escapeCell(c)).join(" | ")} |`;
