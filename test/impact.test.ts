@@ -501,6 +501,19 @@ describe("reading the impact from the portal", () => {
       expect(renderImpactSummary([impact])).toContain("| at least 1 (by createdBy) → Olivia Owner |");
     });
 
+    it("none found among the rooms read, more listed: not 'none' but unknown, with the warning that any go to the key's owner", async () => {
+      const id = seedLeaver();
+      for (let k = 0; k < 520; k++) s.portal.addRoom({ title: `Other ${k}`, ownerId: USERS.john });
+      const listed = await answerAsBefore37(5);
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(impact.rooms).toEqual({ total: 0, titles: [], atLeast: true, countedFromCreatedBy: { read: 500, listed } });
+      expect(impact.warnings).toEqual([`Rooms owned are unknown (none of the 500 rooms read is theirs, of ${listed} listed); any go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.`]);
+      expect(renderImpactBlock(impact)).toContain(
+        `\n  Rooms owned: unknown, none among the rooms read; any go to Olivia Owner <olivia.owner@example.com> (counted from createdBy: this portal ignores subjectOwnerId, as DocSpace before 3.7 does; 500 of ${listed} rooms read)\n`,
+      );
+      expect(renderImpactSummary([impact])).toContain("| unknown (none among the 500 read) → Olivia Owner |");
+    });
+
     it("a portal that applies the filter: every page is read to check createdBy, the portal's total is the count", async () => {
       const id = seedLeaver({ rooms: 130 });
       const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });

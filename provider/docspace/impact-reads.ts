@@ -1,5 +1,6 @@
 /**
- * Read-only DocSpace calls behind the removal impact preview (rooms owned, groups, usedSpace, reassign/necessary). Every one is a GET
+ * Read-only DocSpace calls behind the removal impact preview (rooms owned, groups, pending invitations; usedSpace comes with
+ * the profile and reassign/necessary from the client). Every one is a GET
  * through DocSpaceClient.read (idempotent retries); nothing here can send a write.
  */
 import { z } from "zod";

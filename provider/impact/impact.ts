@@ -76,7 +76,7 @@ export interface ImpactPlan {
   action: ImpactAction;
   /** Required for the transfers (transferTo): who receives the rooms and shared items. */
   successor?: Employee;
-  /** The API key's own account: who receives the rooms on a removal. */
+  /** The API key's own account: who receives the rooms and the shared items on a removal without transferTo. */
   keyAccount?: Employee;
 }
 
@@ -188,6 +188,12 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
   return impact;
 }
 
+/** Why a count of none is not "none": no room read was theirs, but not every room listed was read. */
+function notAllRead(rooms: RoomsOwned): string {
+  const c = rooms.countedFromCreatedBy;
+  return c === undefined ? "not every room the portal listed was read" : `none of the ${c.read} rooms read is theirs, of ${c.listed ?? "more"} listed`;
+}
+
 /** The rooms as the impact keeps them: the count, a few titles, and how far the count goes. */
 function roomsOwned(found: OwnedRooms): RoomsOwned {
   const rooms: RoomsOwned = { total: found.total, titles: found.rooms.slice(0, ROOM_TITLES).map((r) => r.title) };
@@ -202,7 +208,7 @@ function warningsFor(impact: Impact, keyOwner: PersonRef): string[] {
   // Only the rooms read say what the person owns: reassign/necessary (ownsOrJoinsRooms) is also
   // true for a room member, and false says nothing about their shared items.
   if (action === "remove" && impact.successor === undefined) {
-    const why = isUnknown(rooms) ? rooms.unknown : rooms.total === 0 && rooms.atLeast ? "not every room the portal listed was read" : undefined;
+    const why = isUnknown(rooms) ? rooms.unknown : rooms.total === 0 && rooms.atLeast ? notAllRead(rooms) : undefined;
     if (why !== undefined) {
       w.push(`Rooms owned are unknown (${why}); any go to ${keyOwner.name} because no transferTo is set; set transferTo to choose who gets them.`);
     } else if (!isUnknown(rooms) && rooms.total > 0) {

@@ -195,15 +195,18 @@ function roomCount(r: RoomsOwned): string {
   return `${r.atLeast ? "at least " : ""}${r.total}${r.countedFromCreatedBy ? " (by createdBy)" : ""}`;
 }
 
+/** The "Rooms → new owner" cell. */
+function summaryRooms(i: Impact): string {
+  const r = i.rooms;
+  const to = i.action === "disable" ? "unchanged" : i.roomsGoTo.name;
+  if (isUnknown(r)) return `${unknownText(r)} → ${to}`;
+  if (r.total === 0 && !r.atLeast) return `none${r.countedFromCreatedBy ? " (by createdBy)" : ""}`;
+  if (r.total === 0) return `unknown (none among the ${r.countedFromCreatedBy?.read ?? "rooms"} read) → ${to}`;
+  return i.action === "disable" ? `${roomCount(r)} (unchanged)` : `${roomCount(r)} → ${to}`;
+}
+
 function summaryRow(i: Impact): string {
-  const rooms = i.rooms;
-  const roomsCell = isUnknown(rooms)
-    ? `${unknownText(rooms)} → ${i.action === "disable" ? "unchanged" : i.roomsGoTo.name}`
-    : rooms.total === 0 && !rooms.atLeast
-      ? `none${rooms.countedFromCreatedBy ? " (by createdBy)" : ""}`
-      : i.action === "disable"
-        ? `${roomCount(rooms)} (unchanged)`
-        : `${roomCount(rooms)} → ${i.roomsGoTo.name}`;
+  const roomsCell = summaryRooms(i);
   const b = i.personalData.bytes;
   const deleted =
     i.personalData.fate !== "shared-moved-rest-deleted"
