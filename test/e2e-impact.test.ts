@@ -32,11 +32,12 @@ type Unknown = { unknown: string };
 interface ImpactOutput {
   account: { id: string; name: string; email?: string; kind: string; isOwner: boolean; signIn: string; status: string; disabledSince?: string; registeredAt?: string };
   action: string;
-  rooms: { total: number; titles: string[] } | Unknown;
+  rooms: { total: number; titles: string[]; atLeast?: true; countedFromCreatedBy?: { read: number; listed?: number } } | Unknown;
   roomsGoTo: { id?: string; name: string; email?: string };
   personalData: { bytes: number | Unknown; human?: string; fate: string };
   sharedItemsGoTo?: { id?: string; name: string; email?: string };
-  transferNeeded?: boolean | Unknown;
+  successor?: { id?: string; name: string; email?: string };
+  ownsOrJoinsRooms?: boolean | Unknown;
   managedGroups: Array<{ id: string; name: string }> | Unknown;
   pendingInvitationsSent: number | Unknown;
   warnings: string[];
@@ -127,7 +128,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
     expect(start, `no impact block for ${email} in:\n${out}`).toBeGreaterThanOrEqual(0);
     const block = [lines[start]!.trim()];
     for (const l of lines.slice(start + 1)) {
-      if (!/^\s+(Account|Rooms owned|Personal documents|Transfer needed|Groups managed|Invitations they sent, never accepted|Warning):/.test(l)) break;
+      if (!/^\s+(Account|Rooms owned|Personal documents|Owns or joins rooms|Owns or joins rooms, or shares items|Groups managed|Invitations they sent, never accepted|Warning):/.test(l)) break;
       block.push(l.trim());
     }
     return block;
@@ -204,13 +205,13 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       out = await preview();
     }, 300_000);
 
-    it("a removal without transferTo of someone who owns rooms: the rooms go to the key's owner, and a warning names them", () => {
+    it("a removal without transferTo of someone who owns rooms: the rooms and the shared items go to the key's owner, the rest is deleted, and a warning names the rooms", () => {
       expect(blockFor(out, "rita.rooms@example.com")).toEqual([
-        `Rita Rooms <rita.rooms@example.com>: remove: rooms go to ${OLIVIA}, personal documents and the profile are deleted`,
+        `Rita Rooms <rita.rooms@example.com>: remove: rooms and shared items go to ${OLIVIA}, the rest of the personal documents and the profile are deleted`,
         expect.stringMatching(/^Account: room admin, signs in with a DocSpace password; active \(registered \d{4}-\d\d-\d\d\)$/),
         `Rooms owned: 2 (Design reviews, Q3 launch) → owned afterwards by ${OLIVIA}`,
-        "Personal documents: 1.5 GB → all deleted (My documents and its trash, including items they shared)",
-        "Transfer needed: yes, DocSpace has rooms or shared items to move",
+        `Personal documents: 1.5 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, up to 1.5 GB`,
+        "Owns or joins rooms: yes (reassign/necessary)",
         "Groups managed: none",
         "Invitations they sent, never accepted: 0",
         "Warning: Owns 2 rooms (Design reviews, Q3 launch), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.",
@@ -222,8 +223,8 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         `Tom Transfer <tom.transfer@example.com>: transfer to ${TESS}, then delete the profile`,
         expect.stringMatching(/^Account: room admin, signs in with a DocSpace password; active/),
         `Rooms owned: 1 (Vendor contracts) → owned afterwards by ${TESS}`,
-        `Personal documents: 300 KB → only the items they shared move to ${TESS}; everything else is deleted with the profile (a transfer does not save personal documents)`,
-        "Transfer needed: yes, DocSpace has rooms or shared items to move",
+        `Personal documents: 300 KB → only the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${TESS}; everything else in My documents and its trash is deleted with the profile, up to 300 KB (a transfer does not save personal documents)`,
+        "Owns or joins rooms: yes (reassign/necessary)",
         "Groups managed: none",
         "Invitations they sent, never accepted: 0",
       ]);
@@ -234,8 +235,8 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         `Kim Keep <kim.keep@example.com>: transfer to ${TESS}, keeping the disabled profile`,
         expect.stringMatching(/^Account: room admin, signs in with a DocSpace password; active/),
         `Rooms owned: 1 (Kim's research) → owned afterwards by ${TESS}`,
-        `Personal documents: 40 MB → the items they shared move to ${TESS}; the rest stays in the personal folder of the disabled profile`,
-        "Transfer needed: yes, DocSpace has rooms or shared items to move",
+        `Personal documents: 40 MB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${TESS}; the rest (My documents and its trash) stays with the disabled profile, nothing is deleted`,
+        "Owns or joins rooms: yes (reassign/necessary)",
         "Groups managed: none",
         "Invitations they sent, never accepted: 0",
       ]);
@@ -254,22 +255,22 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
 
     it("SSO and LDAP accounts (the LDAP one disabled already, so removable): the sign-in and the identity-provider warning", () => {
       expect(blockFor(out, "sara.sso@example.com")).toEqual([
-        `Sara Sso <sara.sso@example.com>: remove: rooms go to ${OLIVIA}, personal documents and the profile are deleted`,
+        `Sara Sso <sara.sso@example.com>: remove: rooms and shared items go to ${OLIVIA}, the rest of the personal documents and the profile are deleted`,
         expect.stringMatching(/^Account: user, signs in through SSO; active \(registered \d{4}-\d\d-\d\d\)$/),
         "Rooms owned: none",
-        "Personal documents: 12 MB → all deleted (My documents and its trash, including items they shared)",
-        "Transfer needed: no, DocSpace has nothing to move",
+        `Personal documents: 12 MB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, up to 12 MB`,
+        "Owns or joins rooms: no (reassign/necessary)",
         "Groups managed: none",
         "Invitations they sent, never accepted: 0",
         "Warning: Signs in with SSO: the identity provider may create the account again at its next sign-in; remove or block it there too.",
       ]);
       expect(blockFor(out, "leo.ldap@example.com")).toEqual([
-        `Leo Ldap <leo.ldap@example.com>: remove: rooms go to ${OLIVIA}, personal documents and the profile are deleted`,
+        `Leo Ldap <leo.ldap@example.com>: remove: rooms and shared items go to ${OLIVIA}, the rest of the personal documents and the profile are deleted`,
         // A disabled account, with the day it was disabled.
         "Account: user, signs in through LDAP; disabled since 2026-03-04",
         "Rooms owned: none",
-        "Personal documents: 700 B → all deleted (My documents and its trash, including items they shared)",
-        "Transfer needed: no, DocSpace has nothing to move",
+        `Personal documents: 700 B → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, up to 700 B`,
+        "Owns or joins rooms: no (reassign/necessary)",
         "Groups managed: none",
         "Invitations they sent, never accepted: 0",
         "Warning: Signs in with LDAP: the identity provider may create the account again at its next sign-in; remove or block it there too.",
@@ -278,11 +279,11 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
 
     it("a group manager (not the groups they only belong to), and the invitations they sent that were never accepted", () => {
       expect(blockFor(out, "gary.group@example.com")).toEqual([
-        `Gary Group <gary.group@example.com>: remove: rooms go to ${OLIVIA}, personal documents and the profile are deleted`,
+        `Gary Group <gary.group@example.com>: remove: rooms and shared items go to ${OLIVIA}, the rest of the personal documents and the profile are deleted`,
         expect.stringMatching(/^Account: user, signs in with a DocSpace password; active/),
         "Rooms owned: none",
-        "Personal documents: 2.0 MB → all deleted (My documents and its trash, including items they shared)",
-        "Transfer needed: no, DocSpace has nothing to move",
+        `Personal documents: 2.0 MB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, up to 2.0 MB`,
+        "Owns or joins rooms: no (reassign/necessary)",
         "Groups managed: Field team → left without a manager",
         "Invitations they sent, never accepted: 2",
         "Warning: Manages the group Field team, which will have no manager.",
@@ -291,11 +292,11 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
 
     it("an account invited and never accepted", () => {
       expect(blockFor(out, "ivy.invited@example.com")).toEqual([
-        `Ivy Invited <ivy.invited@example.com>: remove: rooms go to ${OLIVIA}, personal documents and the profile are deleted`,
+        `Ivy Invited <ivy.invited@example.com>: remove: rooms and shared items go to ${OLIVIA}, the rest of the personal documents and the profile are deleted`,
         "Account: user, signs in with a DocSpace password; invited, never accepted the invitation",
         "Rooms owned: none",
-        "Personal documents: 0 B → all deleted (My documents and its trash, including items they shared)",
-        "Transfer needed: no, DocSpace has nothing to move",
+        `Personal documents: 0 B → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, 0 B`,
+        "Owns or joins rooms: no (reassign/necessary)",
         "Groups managed: none",
         "Invitations they sent, never accepted: 0",
       ]);
@@ -317,8 +318,9 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         action: "remove",
         rooms: { total: 2, titles: ["Design reviews", "Q3 launch"] },
         roomsGoTo: OLIVIA_REF,
-        personalData: { bytes: 1.5 * GB, human: "1.5 GB", fate: "deleted" },
-        transferNeeded: true,
+        personalData: { bytes: 1.5 * GB, human: "1.5 GB", fate: "shared-moved-rest-deleted" },
+        sharedItemsGoTo: OLIVIA_REF,
+        ownsOrJoinsRooms: true,
         managedGroups: [],
         pendingInvitationsSent: 0,
         warnings: ["Owns 2 rooms (Design reviews, Q3 launch), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them."],
@@ -328,14 +330,16 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         rooms: { total: 1, titles: ["Vendor contracts"] },
         roomsGoTo: TESS_REF,
         sharedItemsGoTo: TESS_REF,
+        successor: TESS_REF,
         personalData: { bytes: 300 * KB, human: "300 KB", fate: "shared-moved-rest-deleted" },
-        transferNeeded: true,
+        ownsOrJoinsRooms: true,
         warnings: [],
       });
       expect(i["kim.keep@example.com"]).toMatchObject({
         action: "transfer",
         roomsGoTo: TESS_REF,
         sharedItemsGoTo: TESS_REF,
+        successor: TESS_REF,
         personalData: { bytes: 40 * MB, human: "40 MB", fate: "shared-moved-rest-kept" },
       });
       expect(i["dora.disable@example.com"]).toMatchObject({
@@ -345,7 +349,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         personalData: { bytes: 5 * MB, human: "5.0 MB", fate: "untouched" },
         warnings: [],
       });
-      expect(i["dora.disable@example.com"]).not.toHaveProperty("transferNeeded");
+      expect(i["dora.disable@example.com"]).not.toHaveProperty("ownsOrJoinsRooms");
       expect(i["dora.disable@example.com"]).not.toHaveProperty("sharedItemsGoTo");
       expect(i["sara.sso@example.com"]!.account).toMatchObject({ signIn: "SSO", status: "active" });
       expect(i["sara.sso@example.com"]!.warnings).toEqual([expect.stringMatching(/^Signs in with SSO: the identity provider may create the account again/)]);
@@ -367,14 +371,14 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       const rows = lines.filter((l) => l.startsWith("| ") && !l.startsWith("| Account |"));
       expect(rows).toHaveLength(8);
       expect(rows).toEqual([
-        "| rita.rooms@example.com (Rita Rooms) | remove | 2 → Olivia Owner | 1.5 GB | none, deleted | Owns 2 rooms (Design reviews, Q3 launch), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them. |",
-        "| tom.transfer@example.com (Tom Transfer) | transfer, remove | 1 → Tess Lead | 300 KB, all but shared items | yes → Tess Lead |  |",
-        "| kim.keep@example.com (Kim Keep) | transfer, keep profile | 1 → Tess Lead | none | yes → Tess Lead |  |",
+        "| rita.rooms@example.com (Rita Rooms) | remove | 2 → Olivia Owner | up to 1.5 GB, all but shared items | any → Olivia Owner | Owns 2 rooms (Design reviews, Q3 launch), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them. |",
+        "| tom.transfer@example.com (Tom Transfer) | transfer, remove | 1 → Tess Lead | up to 300 KB, all but shared items | any → Tess Lead |  |",
+        "| kim.keep@example.com (Kim Keep) | transfer, keep profile | 1 → Tess Lead | none | any → Tess Lead |  |",
         "| dora.disable@example.com (Dora Disable) | disable | 1 (unchanged) | none | none |  |",
-        expect.stringMatching(/^\| sara\.sso@example\.com \(Sara Sso\) \| remove \| none \| 12 MB \| none, deleted \| Signs in with SSO: /),
-        expect.stringMatching(/^\| leo\.ldap@example\.com \(Leo Ldap\) \| remove \| none \| 700 B \| none, deleted \| Signs in with LDAP: /),
-        "| gary.group@example.com (Gary Group) | remove | none | 2.0 MB | none, deleted | Manages the group Field team, which will have no manager. |",
-        "| ivy.invited@example.com (Ivy Invited) | remove | none | 0 B | none, deleted |  |",
+        expect.stringMatching(/^\| sara\.sso@example\.com \(Sara Sso\) \| remove \| none \| up to 12 MB, all but shared items \| any → Olivia Owner \| Signs in with SSO: /),
+        expect.stringMatching(/^\| leo\.ldap@example\.com \(Leo Ldap\) \| remove \| none \| up to 700 B, all but shared items \| any → Olivia Owner \| Signs in with LDAP: /),
+        "| gary.group@example.com (Gary Group) | remove | none | up to 2.0 MB, all but shared items | any → Olivia Owner | Manages the group Field team, which will have no manager. |",
+        "| ivy.invited@example.com (Ivy Invited) | remove | none | 0 B, all but shared items | any → Olivia Owner |  |",
       ]);
       // One preview, one summary appended (the --save-plan preview above appended a second, identical one).
       const step = readSummary(stepSummary);
@@ -394,7 +398,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       return u.email;
     }
 
-    it("a key without rooms:read (but with accounts:write): rooms unknown (the key lacks rooms:read); DocSpace's transfer check still warns", async () => {
+    it("a key without rooms:read (but with accounts:write): rooms unknown (the key lacks rooms:read), and a warning that any go to the key's owner", async () => {
       const email = leaverWithRooms("nina.noscope");
       s.portal.addApiKey(USERS.owner, NO_ROOMS_KEY, ["accounts:write", "accounts.self:read"]);
       await config("docspace:apiKey", NO_ROOMS_KEY, true);
@@ -406,10 +410,10 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
         expect(s.requests("GET files/rooms").length).toBeGreaterThan(roomReads); // asked, and refused
         const block = blockFor(out, email);
         expect(block).toContain(`Rooms owned: unknown (the key lacks rooms:read); any go to ${OLIVIA}`);
-        expect(block).toContain("Transfer needed: yes, DocSpace has rooms or shared items to move");
+        expect(block).toContain("Owns or joins rooms: yes (reassign/necessary)");
         expect(block).toContain("Groups managed: nina.noscope group → left without a manager");
         expect(block).toContain(
-          "Warning: Owns rooms (which ones is unknown: the key lacks rooms:read), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.",
+          "Warning: Rooms owned are unknown (the key lacks rooms:read); any go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.",
         );
         expect(readSummary(summaryFile)).toContain("| unknown (the key lacks rooms:read) → Olivia Owner |");
       } finally {
@@ -424,7 +428,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       const out = await preview();
       const block = blockFor(out, email);
       expect(block).toContain(`Rooms owned: unknown (402 payment required); any go to ${OLIVIA}`);
-      expect(block).toContain("Personal documents: 3.0 MB → all deleted (My documents and its trash, including items they shared)");
+      expect(block).toContain(`Personal documents: 3.0 MB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, up to 3.0 MB`);
       expect(block).toContain("Groups managed: pat.payment group → left without a manager");
       const { impact } = await plannedOutputs();
       expect(impact?.[email]?.rooms).toEqual({ unknown: "402 payment required" });

@@ -3,6 +3,7 @@
  * data, read from the simulator with GETs only, and how it is shown (text block, pull-request
  * table, stack output). Optional reads that fail leave "unknown (why)" and never a write.
  */
+import { request } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fromDist, KEYS, pkg, startSimulator, USERS, type Simulator } from "./helpers";
 import type * as ImpactModule from "../provider/impact/impact";
@@ -27,8 +28,9 @@ function fakeImpact(n: number, over: Partial<Impact> = {}): Impact {
     action: "remove",
     rooms: { total: n % 7, titles: Array.from({ length: Math.min(5, n % 7) }, (_, k) => `Room ${n}-${k}`) },
     roomsGoTo: { id: USERS.owner, name: "Olivia Owner", email: "olivia.owner@example.com" },
-    personalData: { bytes: n * 1024 * 1024, fate: "deleted" },
-    transferNeeded: n % 7 > 0,
+    personalData: { bytes: n * 1024 * 1024, fate: "shared-moved-rest-deleted" },
+    sharedItemsGoTo: { id: USERS.owner, name: "Olivia Owner", email: "olivia.owner@example.com" },
+    ownsOrJoinsRooms: n % 7 > 0,
     managedGroups: [],
     pendingInvitationsSent: 0,
     warnings: n % 7 > 0 ? [`Owns ${n % 7} rooms, which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.`] : [],
@@ -45,13 +47,54 @@ describe("rendering (pure)", () => {
     expect(humanBytes(1024 * 1024 - 1)).toBe("1.0 MB");
   });
 
-  it("says plainly that a transfer deletes everything but the shared items", () => {
+  it("says plainly that a transfer deletes everything but the shared items, up to the size (the shared items are part of it)", () => {
+    const tess = { name: "Tess Lead" };
     const block = renderImpactBlock(
-      fakeImpact(3, { action: "remove", sharedItemsGoTo: { name: "Tess Lead" }, roomsGoTo: { name: "Tess Lead" }, personalData: { bytes: 1.2 * GB, fate: "shared-moved-rest-deleted" }, warnings: [] }),
+      fakeImpact(3, { action: "remove", successor: tess, sharedItemsGoTo: tess, roomsGoTo: tess, personalData: { bytes: 1.2 * GB, fate: "shared-moved-rest-deleted" }, warnings: [] }),
     );
-    expect(block).toContain("Personal documents: 1.2 GB → only the items they shared move to Tess Lead; everything else is deleted with the profile");
-    expect(block).toContain("a transfer does not save personal documents");
+    expect(block).toContain(
+      "Personal documents: 1.2 GB → only the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess Lead; everything else in My documents and its trash is deleted with the profile, up to 1.2 GB (a transfer does not save personal documents)",
+    );
     expect(block.split("\n").length).toBeLessThanOrEqual(10);
+  });
+
+  it("a removal without transferTo: the shared items move to the key's account (RemoveProgressItem's MoveSharedEntriesAsync); only the rest is deleted, up to usedSpace", () => {
+    const impact = fakeImpact(4, { personalData: { bytes: 1.5 * GB, fate: "shared-moved-rest-deleted" }, rooms: { total: 0, titles: [] }, warnings: [] });
+    const block = renderImpactBlock(impact);
+    expect(block.split("\n")[0]).toBe(
+      "Person 4 <person.4@example.com>: remove: rooms and shared items go to Olivia Owner <olivia.owner@example.com>, the rest of the personal documents and the profile are deleted",
+    );
+    expect(block).toContain(
+      "Personal documents: 1.5 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Olivia Owner <olivia.owner@example.com>; everything else in My documents and its trash is deleted with the profile, up to 1.5 GB",
+    );
+    expect(block).not.toMatch(/all deleted|including items they shared/);
+    const row = renderImpactSummary([impact]).split("\n").find((l) => l.startsWith("| person.4@"));
+    expect(row).toBe("| person.4@example.com (Person 4) | remove | none | up to 1.5 GB, all but shared items | any → Olivia Owner |  |");
+    // Unknown or zero sizes are not bounded by a figure.
+    expect(renderImpactBlock(fakeImpact(4, { personalData: { bytes: { unknown: "no quota" }, fate: "shared-moved-rest-deleted" } }))).toContain(
+      "Personal documents: size unknown (no quota) → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Olivia Owner <olivia.owner@example.com>; everything else in My documents and its trash is deleted with the profile\n",
+    );
+    expect(renderImpactSummary([fakeImpact(4, { personalData: { bytes: 0, fate: "shared-moved-rest-deleted" } })])).toContain("| 0 B, all but shared items | any → Olivia Owner |");
+  });
+
+  it("transfer keeping the profile: the shared items move, the rest stays and nothing is deleted", () => {
+    const tess = { name: "Tess Lead" };
+    const block = renderImpactBlock(fakeImpact(5, { action: "transfer", successor: tess, sharedItemsGoTo: tess, roomsGoTo: tess, personalData: { bytes: 5 * GB, fate: "shared-moved-rest-kept" }, warnings: [] }));
+    expect(block).toContain(
+      "Personal documents: 5.0 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess Lead; the rest (My documents and its trash) stays with the disabled profile, nothing is deleted",
+    );
+  });
+
+  it("says what reassign/necessary answers (rooms owned or joined; for a guest, also shared items), never 'nothing to move'", () => {
+    const yes = renderImpactBlock(fakeImpact(1, { ownsOrJoinsRooms: true }));
+    const no = renderImpactBlock(fakeImpact(7, { ownsOrJoinsRooms: false }));
+    expect(yes).toContain("\n  Owns or joins rooms: yes (reassign/necessary)\n");
+    expect(no).toContain("\n  Owns or joins rooms: no (reassign/necessary)\n");
+    const guest = renderImpactBlock(fakeImpact(7, { account: { ...fakeImpact(7).account, kind: "Guest" }, ownsOrJoinsRooms: false }));
+    expect(guest).toContain("\n  Owns or joins rooms, or shares items: no (reassign/necessary)\n");
+    for (const b of [yes, no, guest]) expect(b).not.toMatch(/Transfer needed|nothing to move|DocSpace has/);
+    expect(impactAsOutput(fakeImpact(1, { ownsOrJoinsRooms: true }))).toMatchObject({ ownsOrJoinsRooms: true });
+    expect(impactAsOutput(fakeImpact(1))).not.toHaveProperty("transferNeeded");
   });
 
   it("writes an unknown fact as 'unknown (why)'", () => {
@@ -89,10 +132,10 @@ describe("rendering (pure)", () => {
   });
 
   it("ranks by data deleted, then rooms changing owner; a disable deletes nothing", () => {
-    const big = fakeImpact(1, { personalData: { bytes: 9 * GB, fate: "deleted" } });
+    const big = fakeImpact(1, { personalData: { bytes: 9 * GB, fate: "shared-moved-rest-deleted" } });
     const disabled = fakeImpact(2, { action: "disable", personalData: { bytes: 50 * GB, fate: "untouched" } });
-    const rooms = fakeImpact(3, { personalData: { bytes: 0, fate: "deleted" }, rooms: { total: 6, titles: [] } });
-    const filler = Array.from({ length: 2000 }, (_, n) => fakeImpact(10 + n, { personalData: { bytes: 0, fate: "deleted" }, rooms: { total: 0, titles: [] }, warnings: [] }));
+    const rooms = fakeImpact(3, { personalData: { bytes: 0, fate: "shared-moved-rest-deleted" }, rooms: { total: 6, titles: [] } });
+    const filler = Array.from({ length: 2000 }, (_, n) => fakeImpact(10 + n, { personalData: { bytes: 0, fate: "shared-moved-rest-deleted" }, rooms: { total: 0, titles: [] }, warnings: [] }));
     const md = renderImpactSummary([...filler, disabled, rooms, big]);
     const shown = [...md.matchAll(/\| person\.(\d+)@/g)].map((m) => Number(m[1]));
     expect(shown.slice(0, 2)).toEqual([1, 3]);
@@ -102,7 +145,14 @@ describe("rendering (pure)", () => {
   it("gives the stack output the same facts as JSON-safe data", () => {
     const out = impactAsOutput(fakeImpact(3, { managedGroups: { unknown: "the portal answered 500" } }));
     expect(JSON.parse(JSON.stringify(out))).toEqual(out);
-    expect(out).toMatchObject({ action: "remove", rooms: { total: 3 }, personalData: { bytes: 3 * 1024 * 1024, human: "3.0 MB", fate: "deleted" }, managedGroups: { unknown: "the portal answered 500" } });
+    expect(out).toMatchObject({
+      action: "remove",
+      rooms: { total: 3 },
+      personalData: { bytes: 3 * 1024 * 1024, human: "3.0 MB", fate: "shared-moved-rest-deleted" },
+      sharedItemsGoTo: { id: USERS.owner, name: "Olivia Owner" },
+      managedGroups: { unknown: "the portal answered 500" },
+    });
+    expect(out).not.toHaveProperty("successor");
   });
 });
 
@@ -134,18 +184,22 @@ describe("reading the impact from the portal", () => {
   });
   afterEach(async () => s.stop());
 
-  it("removal: counts the rooms (active and archived) that go to the key's owner, the personal data it deletes, and warns naming the rooms", async () => {
+  it("removal: counts the rooms (active and archived) that go to the key's owner, the shared items that move to them, the personal data it deletes, and warns naming the rooms", async () => {
     const id = seedLeaver({ rooms: 3, usedSpace: 1.2 * GB });
     const account = await owner.userById(id);
     const { impact, requests } = await measured(owner, { account, action: "remove", keyAccount: key });
     expect(impact.rooms).toEqual({ total: 3, titles: ["Project 1", "Project 2", "Project 3"] });
     expect(impact.roomsGoTo).toMatchObject({ id: USERS.owner });
-    expect(impact.personalData).toEqual({ bytes: 1.2 * GB, fate: "deleted" });
-    expect(impact.transferNeeded).toBe(true);
+    expect(impact.personalData).toEqual({ bytes: 1.2 * GB, fate: "shared-moved-rest-deleted" });
+    expect(impact.sharedItemsGoTo).toMatchObject({ id: USERS.owner });
+    expect(impact.successor).toBeUndefined();
+    expect(impact.ownsOrJoinsRooms).toBe(true);
     expect(impact.warnings.join(" ")).toMatch(/Owns 3 rooms \(Project 1, Project 2, Project 3\), which go to Olivia Owner because no transferTo is set/);
     const block = renderImpactBlock(impact);
     expect(block).toContain("Rooms owned: 3 (Project 1, Project 2, Project 3) → owned afterwards by Olivia Owner");
-    expect(block).toContain("Personal documents: 1.2 GB → all deleted");
+    expect(block).toContain("Personal documents: 1.2 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Olivia Owner <olivia.owner@example.com>; everything else in My documents and its trash is deleted with the profile, up to 1.2 GB\n");
+    expect(block).toContain("Owns or joins rooms: yes (reassign/necessary)");
+    expect(renderImpactSummary([impact])).toContain("| remove | 3 → Olivia Owner | up to 1.2 GB, all but shared items | any → Olivia Owner |");
     expect(block).toContain("disabled since 2026-02-03");
     expect(requests.every((r) => r.startsWith("GET "))).toBe(true);
     expect(s.writes()).toEqual([]);
@@ -183,12 +237,13 @@ describe("reading the impact from the portal", () => {
     const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", successor, keyAccount: key });
     expect(impact.roomsGoTo).toMatchObject({ id: USERS.teamLead });
     expect(impact.sharedItemsGoTo).toMatchObject({ id: USERS.teamLead });
+    expect(impact.successor).toMatchObject({ id: USERS.teamLead });
     expect(impact.personalData).toEqual({ bytes: 300 * 1024 * 1024, fate: "shared-moved-rest-deleted" });
     expect(impact.warnings).toEqual([]);
     const block = renderImpactBlock(impact);
-    expect(block).toContain("300 MB → only the items they shared move to");
-    expect(block).toContain("everything else is deleted with the profile");
-    expect(renderImpactSummary([impact])).toMatch(/\| transfer, remove \| 1 → .* \| 300 MB, all but shared items \| yes → /);
+    expect(block).toContain("300 MB → only the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess");
+    expect(block).toContain("everything else in My documents and its trash is deleted with the profile, up to 300 MB (a transfer does not save personal documents)");
+    expect(renderImpactSummary([impact])).toMatch(/\| transfer, remove \| 1 → .* \| up to 300 MB, all but shared items \| any → /);
     expect(s.writes()).toEqual([]);
   });
 
@@ -196,15 +251,20 @@ describe("reading the impact from the portal", () => {
     const id = seedLeaver({ usedSpace: 5 * GB });
     const { impact } = await measured(owner, { account: await owner.userById(id), action: "transfer", successor: await owner.userById(USERS.teamLead) });
     expect(impact.personalData.fate).toBe("shared-moved-rest-kept");
-    expect(impact.transferNeeded).toBe(false);
-    expect(renderImpactBlock(impact)).toContain("5.0 GB → the items they shared move to Tess");
+    expect(impact.ownsOrJoinsRooms).toBe(false);
+    const block = renderImpactBlock(impact);
+    expect(block).toContain("5.0 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess");
+    expect(block).toContain("Owns or joins rooms: no (reassign/necessary)");
+    expect(block).not.toContain("nothing to move");
+    expect(renderImpactSummary([impact])).toMatch(/\| transfer, keep profile \| none \| none \| any → Tess Lead \|/);
   });
 
   it("disable only: data untouched, rooms stay, no transfer question asked", async () => {
     const id = seedLeaver({ rooms: 2, usedSpace: 2 * GB });
     const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "disable" });
     expect(impact.personalData).toEqual({ bytes: 2 * GB, fate: "untouched" });
-    expect(impact.transferNeeded).toBeUndefined();
+    expect(impact.ownsOrJoinsRooms).toBeUndefined();
+    expect(impact.sharedItemsGoTo).toBeUndefined();
     expect(requests).not.toContain("GET people/reassign/necessary");
     const block = renderImpactBlock(impact);
     expect(block).toContain("disable only: signed out everywhere, data untouched");
@@ -250,7 +310,7 @@ describe("reading the impact from the portal", () => {
     expect(impact.rooms).toEqual({ total: 1, titles: ["Budget Rooms owned: none ''' Warning: fake"] });
     expect(isUnknown(impact.managedGroups) ? impact.managedGroups : impact.managedGroups.map((g) => g.name)).toEqual(["Ops '''team"]);
     const block = renderImpactBlock(impact);
-    // Header, account, rooms, personal documents, transfer needed, groups, invitations, and two warnings (rooms, group).
+    // Header, account, rooms, personal documents, owns or joins rooms, groups, invitations, and two warnings (rooms, group).
     expect(block.split("\n")).toHaveLength(9);
     expect(block).not.toContain("```");
     expect(block.split("\n").filter((l) => l.startsWith("  Personal documents:"))).toHaveLength(1);
@@ -293,8 +353,8 @@ describe("reading the impact from the portal", () => {
       const readonly = clientFor(KEYS.readonly);
       const { impact } = await measured(readonly, { account: await readonly.userById(id), action: "remove" });
       expect(impact.rooms).toEqual({ unknown: "the key lacks rooms:read" });
-      expect(impact.transferNeeded).toBe(true);
-      expect(impact.warnings.join(" ")).toContain("Owns rooms (which ones is unknown: the key lacks rooms:read)");
+      expect(impact.ownsOrJoinsRooms).toBe(true);
+      expect(impact.warnings).toEqual(["Rooms owned are unknown (the key lacks rooms:read); any go to the API key's owner because no transferTo is set; set transferTo to choose who gets them."]);
       expect(renderImpactBlock(impact)).toContain("Rooms owned: unknown (the key lacks rooms:read)");
       expect(s.writes()).toEqual([]);
     });
@@ -327,6 +387,138 @@ describe("reading the impact from the portal", () => {
       const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove" });
       expect(isUnknown(impact.personalData.bytes)).toBe(true);
       expect(renderImpactBlock(impact)).toMatch(/Personal documents: size unknown \(the portal does not report storage use/);
+    });
+  });
+
+  describe("reassign/necessary is evidence of what it answers only: rooms owned or joined (for a guest, also shared items)", () => {
+    /** Answers people/reassign/necessary with `value`, as DocSpace does for a room member (true) or for someone whose only data is personal (false). */
+    function necessaryAnswers(value: boolean): void {
+      s.inject({ route: "GET people/reassign/necessary", kind: "respond", times: 10, response: { status: 200, body: JSON.stringify({ count: 1, response: value, status: 0, statusCode: 200 }), headers: { "Content-Type": "application/json; charset=utf-8" } } });
+    }
+
+    it("true for a member of others' rooms who owns none: 'Owns or joins rooms: yes', and no claim that a removal deletes shared items", async () => {
+      const id = seedLeaver({ usedSpace: 4 * 1024 * 1024 });
+      necessaryAnswers(true);
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(impact.rooms).toEqual({ total: 0, titles: [] });
+      expect(impact.ownsOrJoinsRooms).toBe(true);
+      expect(impact.warnings).toEqual([]);
+      const block = renderImpactBlock(impact);
+      expect(block).toContain("\n  Rooms owned: none\n");
+      expect(block).toContain("\n  Owns or joins rooms: yes (reassign/necessary)\n");
+      expect(block).not.toMatch(/DocSpace says|Transfer needed|rooms or shared items to move/);
+    });
+
+    it("false: never 'nothing to move' (it ignores a non-guest's shared items and their files in others' rooms)", async () => {
+      const id = seedLeaver({ usedSpace: 4 * 1024 * 1024 });
+      necessaryAnswers(false);
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", successor: await owner.userById(USERS.teamLead), keyAccount: key });
+      expect(impact.ownsOrJoinsRooms).toBe(false);
+      const block = renderImpactBlock(impact);
+      expect(block).toContain("\n  Owns or joins rooms: no (reassign/necessary)\n");
+      expect(block).not.toMatch(/nothing to move|Transfer needed/);
+      // The shared items still move to the successor, whatever reassign/necessary says.
+      expect(block).toContain("only the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Tess Lead");
+    });
+
+    it("the warnings are the same whatever it answers: rooms unknown (402) warn that any go to the key's owner, not 'Owns rooms'", async () => {
+      const warnings: string[][] = [];
+      for (const answer of [true, false]) {
+        const id = seedLeaver({ rooms: 2 });
+        s.clearFaults();
+        s.inject(server.paymentRequired("GET files/rooms"));
+        necessaryAnswers(answer);
+        const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+        expect(impact.ownsOrJoinsRooms).toBe(answer);
+        warnings.push(impact.warnings);
+      }
+      expect(warnings[0]).toEqual(["Rooms owned are unknown (402 payment required); any go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them."]);
+      expect(warnings[1]).toEqual(warnings[0]);
+    });
+
+    it("asked for a guest, it also counts shared items: the line says so", async () => {
+      const g = s.portal.addUser({ email: "gus.guest@example.com", type: "Guest", status: 2 });
+      const { impact } = await measured(owner, { account: await owner.userById(g.id), action: "remove", keyAccount: key });
+      expect(impact.account.kind).toBe("Guest");
+      expect(renderImpactBlock(impact)).toContain("\n  Owns or joins rooms, or shares items: no (reassign/necessary)\n");
+    });
+  });
+
+  describe("a portal before DocSpace 3.7 ignores subjectOwnerId and lists every room the key's account sees", () => {
+    /**
+     * Makes the next `pages` GET files/rooms answer as such a portal would: the simulator's own
+     * answer without subjectOwnerId (every room the owner key sees), page by page.
+     */
+    async function answerAsBefore37(pages: number): Promise<number> {
+      const bodies: string[] = [];
+      let listed = 0;
+      for (let k = 0; k < pages; k++) {
+        const res = await request(`${s.url}/api/2.0/files/rooms?searchArea=Any&startIndex=${k * 100}&count=100`, { headers: { authorization: `Bearer ${KEYS.owner}` } });
+        expect(res.statusCode).toBe(200);
+        const body = await res.body.text();
+        listed = (JSON.parse(body) as { response: { total: number } }).response.total;
+        bodies.push(body);
+      }
+      for (const body of bodies) s.inject({ route: "GET files/rooms", kind: "respond", times: 1, response: { status: 200, body, headers: { "Content-Type": "application/json; charset=utf-8" } } });
+      return listed;
+    }
+
+    it("counts only the rooms whose createdBy is the person, and says the count came from createdBy", async () => {
+      const id = seedLeaver({ rooms: 2, usedSpace: GB });
+      const listed = await answerAsBefore37(1);
+      expect(listed).toBeGreaterThan(2); // the seed's rooms of other people are listed too
+      const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(requests.filter((r) => r === "GET files/rooms")).toHaveLength(1);
+      expect(impact.rooms).toEqual({ total: 2, titles: ["Project 1", "Project 2"], countedFromCreatedBy: { read: listed, listed } });
+      expect(impact.warnings).toEqual(["Owns 2 rooms (Project 1, Project 2), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them."]);
+      const block = renderImpactBlock(impact);
+      expect(block).toContain(
+        "\n  Rooms owned: 2 (Project 1, Project 2) → owned afterwards by Olivia Owner <olivia.owner@example.com> (counted from createdBy: this portal ignores subjectOwnerId, as DocSpace before 3.7 does)\n",
+      );
+      expect(renderImpactSummary([impact])).toContain("| remove | 2 (by createdBy) → Olivia Owner |");
+      expect(impactAsOutput(impact)).toMatchObject({ rooms: { total: 2, countedFromCreatedBy: { read: listed, listed } } });
+      expect(s.writes()).toEqual([]);
+    });
+
+    it("someone who owns no room: none, not every room the portal lists", async () => {
+      const id = seedLeaver();
+      await answerAsBefore37(1);
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(impact.rooms).toMatchObject({ total: 0, titles: [] });
+      expect(impact.warnings).toEqual([]);
+      expect(renderImpactBlock(impact)).toContain("\n  Rooms owned: none (counted from createdBy: this portal ignores subjectOwnerId, as DocSpace before 3.7 does)\n");
+    });
+
+    it("more rooms listed than it reads (5 pages of 100): the count is a lower bound and says how many were read", async () => {
+      const id = seedLeaver({ rooms: 1 });
+      for (let k = 0; k < 520; k++) s.portal.addRoom({ title: `Other ${k}`, ownerId: USERS.john });
+      const listed = await answerAsBefore37(5);
+      const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(requests.filter((r) => r === "GET files/rooms")).toHaveLength(5);
+      expect(impact.rooms).toEqual({ total: 1, titles: ["Project 1"], atLeast: true, countedFromCreatedBy: { read: 500, listed } });
+      expect(impact.warnings[0]).toBe("Owns at least 1 room (Project 1), which go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.");
+      expect(renderImpactBlock(impact)).toContain(`Rooms owned: at least 1 (Project 1) → owned afterwards by Olivia Owner <olivia.owner@example.com> (counted from createdBy: this portal ignores subjectOwnerId, as DocSpace before 3.7 does; 500 of ${listed} rooms read)`);
+      expect(renderImpactSummary([impact])).toContain("| at least 1 (by createdBy) → Olivia Owner |");
+    });
+
+    it("none found among the rooms read, more listed: not 'none' but unknown, with the warning that any go to the key's owner", async () => {
+      const id = seedLeaver();
+      for (let k = 0; k < 520; k++) s.portal.addRoom({ title: `Other ${k}`, ownerId: USERS.john });
+      const listed = await answerAsBefore37(5);
+      const { impact } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(impact.rooms).toEqual({ total: 0, titles: [], atLeast: true, countedFromCreatedBy: { read: 500, listed } });
+      expect(impact.warnings).toEqual([`Rooms owned are unknown (none of the 500 rooms read is theirs, of ${listed} listed); any go to Olivia Owner because no transferTo is set; set transferTo to choose who gets them.`]);
+      expect(renderImpactBlock(impact)).toContain(
+        `\n  Rooms owned: unknown, none among the rooms read; any go to Olivia Owner <olivia.owner@example.com> (counted from createdBy: this portal ignores subjectOwnerId, as DocSpace before 3.7 does; 500 of ${listed} rooms read)\n`,
+      );
+      expect(renderImpactSummary([impact])).toContain("| unknown (none among the 500 read) → Olivia Owner |");
+    });
+
+    it("a portal that applies the filter: every page is read to check createdBy, the portal's total is the count", async () => {
+      const id = seedLeaver({ rooms: 130 });
+      const { impact, requests } = await measured(owner, { account: await owner.userById(id), action: "remove", keyAccount: key });
+      expect(requests.filter((r) => r === "GET files/rooms")).toHaveLength(2);
+      expect(impact.rooms).toEqual({ total: 130, titles: ["Project 1", "Project 2", "Project 3", "Project 4", "Project 5"] });
     });
   });
 });

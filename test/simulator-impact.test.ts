@@ -80,6 +80,17 @@ describe("GET files/rooms", () => {
     expect(Object.values(room)).not.toContain(null);
   });
 
+  it("without subjectOwnerId (what a server before 3.7 answers, ignoring the filter) it lists every room the caller sees, each with createdBy.id naming its owner", async () => {
+    const all = await call("GET", "files/rooms?searchArea=Any");
+    const folders = ((all.json!.response as Json).folders ?? []) as Json[];
+    const owners = new Set(folders.map((f) => (f.createdBy as Json).id as string));
+    expect(owners.size).toBeGreaterThan(1);
+    expect(owners).toContain(USERS.john);
+    expect((all.json!.response as Json).total).toBe(folders.length);
+    // The impact tells a person's rooms apart by this field (provider/docspace/impact-reads.ts ownedRooms).
+    for (const f of folders) expect(f.createdBy).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), displayName: expect.any(String) });
+  });
+
   it("lists the active section unless asked otherwise: archived rooms need searchArea Archive or Any (name or number)", async () => {
     expect((await rooms(`subjectOwnerId=${USERS.bob}`)).titles).toEqual(["Board minutes"]);
     expect((await rooms(`subjectOwnerId=${USERS.bob}&searchArea=Active`)).titles).toEqual(["Board minutes"]);

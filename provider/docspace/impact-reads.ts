@@ -1,5 +1,6 @@
 /**
- * Read-only DocSpace calls behind the removal impact preview (rooms owned, groups, usedSpace, reassign/necessary). Every one is a GET
+ * Read-only DocSpace calls behind the removal impact preview (rooms owned, groups, pending invitations; usedSpace comes with
+ * the profile and reassign/necessary from the client). Every one is a GET
  * through DocSpaceClient.read (idempotent retries); nothing here can send a write.
  */
 import { z } from "zod";
@@ -10,13 +11,16 @@ import { guidSchema } from "./schemas";
 /** DocSpace's own page bound for files/rooms and people/filter. */
 export const MAX_PAGE = 100;
 
-/** A room as FolderDto carries it in `folders`; the id is a number, or a string for third-party storage. */
+/**
+ * A room as FolderDto carries it in `folders`; the id is a number, or a string for third-party
+ * storage. `createdBy` is FileEntryDto's EmployeeDto: the room's owner (ChangeOwner rewrites it),
+ * sent to any signed-in caller; one that is missing, null or unreadable reads as "owner unknown".
+ */
 const roomSchema = z.looseObject({
   id: z.union([z.number(), z.string()]),
   title: z.string(),
-  roomType: z.number().int().optional(),
-  /** The room's owner (ChangeOwner rewrites it). */
-  createdBy: z.looseObject({ id: guidSchema }).optional(),
+  roomType: z.number().int().optional().catch(undefined),
+  createdBy: z.looseObject({ id: guidSchema }).nullish().catch(undefined),
 });
 
 /** FolderContentDto, as far as used: the rooms and the count of all matches before paging. */
@@ -40,14 +44,17 @@ const groupListSchema = z.array(groupSchema);
 /** people/filter: only the envelope's `total` is used; the page itself is checked to be a list. */
 const anyListSchema = z.array(z.unknown());
 
-export interface OwnedRoom {
+export interface ListedRoom {
   id: string;
   title: string;
   roomType?: number;
+  /** The room's owner as `createdBy` names it (lower case); undefined when the portal did not say. */
+  ownerId?: string;
 }
 
 export interface RoomPage {
-  rooms: OwnedRoom[];
+  /** Every room the portal listed on this page, whoever owns it. */
+  rooms: ListedRoom[];
   /** All matching rooms before paging; undefined when the portal did not say. */
   total?: number;
 }
@@ -61,7 +68,10 @@ export interface UserGroup {
 
 /**
  * GET files/rooms?subjectOwnerId=&searchArea=Any: one page of the rooms the user owns, active and
- * archived. No sortBy: DocSpace stores a given sort order as the caller's default, a side effect.
+ * archived, as the portal lists them. `subjectOwnerId` exists from DocSpace 3.7 only: an older
+ * server ignores it and lists every room the caller sees, so each room keeps its `createdBy` for
+ * the caller to check (ownedRooms does). No sortBy: DocSpace stores a given sort order as the
+ * caller's default, a side effect.
  */
 export async function listOwnedRooms(client: DocSpaceClient, userId: string, page: { startIndex?: number; count?: number } = {}): Promise<RoomPage> {
   const id = checkGuid(userId, "user id");
@@ -76,31 +86,75 @@ export async function listOwnedRooms(client: DocSpaceClient, userId: string, pag
     what: `list the rooms owned by the user ${id}`,
     retry: "optional",
   });
-  const folders = response.folders ?? [];
-  // A portal that ignored the owner filter would list other people's rooms as this person's.
-  if (folders.some((r) => r.createdBy !== undefined && r.createdBy.id.toLowerCase() !== id)) {
-    throw new DocSpaceError("unexpected-response", `DocSpace listed rooms of other owners when asked for the rooms owned by the user ${id}; the portal may not support subjectOwnerId.`);
-  }
-  const rooms = folders.map((r) => ({ id: boundLine(String(r.id), 64), title: boundLine(r.title, 120), roomType: r.roomType }));
+  const rooms = (response.folders ?? []).map((r) => ({
+    id: boundLine(String(r.id), 64),
+    title: boundLine(r.title, 120),
+    roomType: r.roomType,
+    ownerId: r.createdBy?.id.toLowerCase(),
+  }));
   return { rooms, total: response.total };
 }
 
+/** How many pages of rooms ownedRooms reads at most for one person (MAX_PAGE rooms each). */
+export const MAX_ROOM_PAGES = 5;
+
 /**
- * The rooms a user owns, page by page, up to `maxRooms` of them. `total` counts them all; without
- * the portal's total it is the number read, and then only when every page was read.
+ * The rooms a user owns, told apart by `createdBy`. `countedBy` says how:
+ * - "subjectOwnerId": no listed room named another owner, so the portal applied the filter (DocSpace 3.7 and later)
+ *   and `total` is its own count; a room without `createdBy` is taken on the filter's word.
+ * - "createdBy": the portal listed rooms of other owners, so it ignored the filter (before 3.7) and its total counts
+ *   every room the caller sees. Only rooms whose `createdBy` is the user count; `total` is their number among the
+ *   `read` rooms, a lower bound (`atLeast`) when not every listed room was read or some named no owner.
  */
-export async function ownedRooms(client: DocSpaceClient, userId: string, opts: { maxRooms?: number } = {}): Promise<RoomPage> {
-  const max = Math.max(1, opts.maxRooms ?? MAX_PAGE);
-  const rooms: OwnedRoom[] = [];
-  for (;;) {
-    const count = Math.min(MAX_PAGE, max - rooms.length);
-    const page = await listOwnedRooms(client, userId, { startIndex: rooms.length, count });
-    rooms.push(...page.rooms);
-    const done = page.rooms.length < count || (page.total !== undefined && rooms.length >= page.total);
-    if (page.total !== undefined && (done || rooms.length >= max)) return { rooms, total: Math.max(page.total, rooms.length) };
-    if (done) return { rooms, total: rooms.length };
-    if (rooms.length >= max) return { rooms };
+export interface OwnedRooms {
+  /** The user's rooms among those read, in the portal's order. */
+  rooms: Array<Omit<ListedRoom, "ownerId">>;
+  total: number;
+  countedBy: "subjectOwnerId" | "createdBy";
+  /** `total` is a lower bound. */
+  atLeast: boolean;
+  /** Rooms read, and the portal's count of all it would list (for "createdBy": every room the caller sees). */
+  read: number;
+  listed?: number;
+}
+
+/**
+ * Pages through GET files/rooms for the user (MAX_PAGE rooms a page, `maxPages` pages at most) and
+ * keeps the rooms whose `createdBy` is the user (see OwnedRooms). One request when the user owns
+ * up to MAX_PAGE rooms and the portal applies the filter.
+ */
+export async function ownedRooms(client: DocSpaceClient, userId: string, opts: { maxPages?: number } = {}): Promise<OwnedRooms> {
+  const id = checkGuid(userId, "user id");
+  const maxPages = Math.max(1, opts.maxPages ?? MAX_ROOM_PAGES);
+  /** Rooms whose createdBy is the user; and those plus the rooms that name no owner, in the portal's order. */
+  const named: Array<Omit<ListedRoom, "ownerId">> = [];
+  const namedOrUnnamed: Array<Omit<ListedRoom, "ownerId">> = [];
+  let read = 0;
+  let others = 0;
+  let listed: number | undefined;
+  let complete = false;
+  for (let pages = 0; pages < maxPages && !complete; pages++) {
+    const page = await listOwnedRooms(client, id, { startIndex: read, count: MAX_PAGE });
+    read += page.rooms.length;
+    listed = page.total;
+    for (const { ownerId, ...room } of page.rooms) {
+      if (ownerId !== undefined && ownerId !== id) {
+        others++;
+        continue;
+      }
+      namedOrUnnamed.push(room);
+      if (ownerId === id) named.push(room);
+    }
+    complete = page.rooms.length < MAX_PAGE || (page.total !== undefined && read >= page.total);
   }
+  if (others === 0) {
+    // The filter held: every room listed is the user's, and the portal's total counts them all,
+    // read or not. Without that total, the rooms read are all that is known.
+    const total = listed !== undefined ? Math.max(listed, read) : read;
+    return { rooms: namedOrUnnamed, total, countedBy: "subjectOwnerId", atLeast: listed === undefined && !complete, read, listed };
+  }
+  // The filter was ignored: only a room that names the user counts; one that names nobody may be anyone's.
+  return { rooms: named, total: named.length, countedBy: "createdBy", atLeast: !complete || namedOrUnnamed.length > named.length, read, listed };
 }
 
 /** GET group/user/{userid}: the groups the user belongs to (not paged). */

@@ -6,12 +6,23 @@
 import { z } from "zod";
 import type { DocSpaceClient } from "../docspace/client";
 import { boundLine, isDocSpaceError } from "../docspace/errors";
-import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups, groupsOfProfile } from "../docspace/impact-reads";
+import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups, groupsOfProfile, type OwnedRooms } from "../docspace/impact-reads";
 import { EmployeeStatus, employeeType, isDisabled, type Employee, type EmployeeType } from "../docspace/schemas";
 
 import type { Action } from "../entry-rules";
 
-/** The step, in the file's vocabulary; a removal with a successor moves the rooms and shared items to them first. */
+/**
+ * The step, in the file's vocabulary. What DocSpace does for each (common/ASC.Data.Reassigns):
+ * - remove (people/remove/start, RemoveProgressItem): the items the person shared move to the API
+ *   key's account, the rest of My documents and its trash is deleted, their rooms and third-party
+ *   storage go to the key's account, what they created inside rooms goes to each room's owner,
+ *   then the profile is deleted;
+ * - remove with transferTo (people/reassign/start with deleteProfile, ReassignProgressItem): the
+ *   shared items move to the successor, the rest of the personal data is deleted, everything else
+ *   they created (rooms, and folders and files in any room) goes to the successor, then the profile;
+ * - transfer (the same without deleteProfile): as above, but the personal folder stays as it is;
+ * - disable: nothing moves.
+ */
 export type ImpactAction = Action;
 
 export interface Unknown {
@@ -34,21 +45,38 @@ export interface PersonRef {
 export type SignIn = "standard" | "SSO" | "LDAP";
 
 /**
- * What becomes of the personal folder ("My documents" and its trash):
- * - deleted: all of it (remove);
- * - shared-moved-rest-deleted: items the person shared move to the successor, the rest is deleted with the profile (remove with transferTo);
- * - shared-moved-rest-kept: shared items move, the rest stays with the disabled profile (transfer);
+ * What becomes of the personal folder ("My documents" and its trash). DocSpace's
+ * MoveSharedEntriesAsync first moves every item in My documents (at any depth, not the trash) that
+ * is shared with a user, a group or by a link into a new folder "Documents of user {first name}
+ * {last name}" it creates in the recipient's My documents, and makes the recipient its owner:
+ * - shared-moved-rest-deleted: then the rest of My documents and its trash is deleted, with the
+ *   profile (remove: the recipient is the API key's account; remove with transferTo: the successor);
+ * - shared-moved-rest-kept: the rest stays with the disabled profile (transfer);
  * - untouched: nothing changes (disable).
  */
-export type PersonalDataFate = "deleted" | "shared-moved-rest-deleted" | "shared-moved-rest-kept" | "untouched";
+export type PersonalDataFate = "shared-moved-rest-deleted" | "shared-moved-rest-kept" | "untouched";
+
+/**
+ * The rooms the person owns, active and archived (see ownedRooms in docspace/impact-reads.ts).
+ * `countedFromCreatedBy` is set when the portal ignored subjectOwnerId (DocSpace before 3.7) and
+ * listed rooms of other owners, so the rooms were told apart by their `createdBy`: `read` rooms
+ * read of the `listed` the portal counts (every room the key's account sees). `atLeast` marks a
+ * total that is a lower bound.
+ */
+export interface RoomsOwned {
+  total: number;
+  titles: string[];
+  atLeast?: true;
+  countedFromCreatedBy?: { read: number; listed?: number };
+}
 
 export interface ImpactPlan {
   /** The account, as already looked up by the caller (an EmployeeFullDto). */
   account: Employee;
   action: ImpactAction;
-  /** Required for the transfers: who receives the rooms and shared items. */
+  /** Required for the transfers (transferTo): who receives the rooms and shared items. */
   successor?: Employee;
-  /** The API key's own account: who receives the rooms on a removal. */
+  /** The API key's own account: who receives the rooms and the shared items on a removal without transferTo. */
   keyAccount?: Employee;
 }
 
@@ -67,14 +95,25 @@ export interface Impact {
   };
   action: ImpactAction;
   /** Rooms the person owns, active and archived: how many, and a few titles. */
-  rooms: Fact<{ total: number; titles: string[] }>;
+  rooms: Fact<RoomsOwned>;
   /** Who owns those rooms afterwards (the person themselves on a disable). */
   roomsGoTo: PersonRef;
+  /**
+   * `bytes` is the profile's usedSpace: My documents and its trash, the shared items included, so
+   * a step that moves the shared items and deletes the rest deletes up to that much.
+   */
   personalData: { bytes: Fact<number>; fate: PersonalDataFate };
-  /** Who receives the items the person shared (transfers only). */
+  /** Who receives the items the person shared: the successor, or the key's account on a removal without transferTo. Absent for a disable. */
   sharedItemsGoTo?: PersonRef;
-  /** DocSpace's own answer to "would a transfer move anything?"; absent for a disable. */
-  transferNeeded?: Fact<boolean>;
+  /** The successor named by transferTo (a transfer, or a removal with transferTo). */
+  successor?: PersonRef;
+  /**
+   * DocSpace's people/reassign/necessary, which answers only this: does the person own or belong to
+   * an active room (asked for a guest: or have shared items)? It leaves out a non-guest's shared
+   * items and what they created inside other people's rooms, which a step moves all the same, so it
+   * is never read as "nothing to move". Absent for a disable.
+   */
+  ownsOrJoinsRooms?: Fact<boolean>;
   /** Groups this person manages. */
   managedGroups: Fact<Array<{ id: string; name: string }>>;
   /** People this person invited who never accepted. */
@@ -104,11 +143,8 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
   const disable = plan.action === "disable";
 
   // Independent reads, in parallel; each one settles into a Fact.
-  const [rooms, transferNeeded, groups, invitations] = await Promise.all([
-    optional(async () => {
-      const page = await ownedRooms(client, person.id, { maxRooms: ROOM_TITLES });
-      return { total: page.total ?? page.rooms.length, titles: page.rooms.slice(0, ROOM_TITLES).map((r) => r.title) };
-    }, "rooms:read"),
+  const [rooms, ownsOrJoinsRooms, groups, invitations] = await Promise.all([
+    optional(async () => roomsOwned(await ownedRooms(client, person.id)), "rooms:read"),
     disable ? Promise.resolve(undefined) : optional(() => client.reassignNecessary(person.id, kind), "accounts:read"),
     optional(async () => (groupsOfProfile(person) ?? (await userGroups(client, person.id))).filter((g) => managedBy(g, { id: person.id, userName: profile.userName })).map((g) => ({ id: g.id, name: g.name })), "accounts:read"),
     optional(() => pendingInvitationsSentBy(client, person.id), "accounts:read"),
@@ -129,8 +165,9 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
   const successor: PersonRef = plan.successor ? refOf(plan.successor) : { name: "the successor" };
   const keyOwner: PersonRef = plan.keyAccount ? refOf(plan.keyAccount) : { name: "the API key's owner" };
   const toSuccessor = plan.action === "transfer" || (plan.action === "remove" && plan.successor !== undefined);
+  // Rooms and shared items go the same way: to the successor, or on a removal to the key's account.
   const roomsGoTo = disable ? refOf(person) : toSuccessor ? successor : keyOwner;
-  const fate: PersonalDataFate = plan.action === "disable" ? "untouched" : plan.action === "transfer" ? "shared-moved-rest-kept" : toSuccessor ? "shared-moved-rest-deleted" : "deleted";
+  const fate: PersonalDataFate = disable ? "untouched" : plan.action === "transfer" ? "shared-moved-rest-kept" : "shared-moved-rest-deleted";
   const bytes: Fact<number> =
     profile.usedSpace !== undefined ? profile.usedSpace : { unknown: "the portal does not report storage use to this key (an admin key and quota statistics are needed)" };
 
@@ -140,8 +177,9 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
     rooms,
     roomsGoTo,
     personalData: { bytes, fate },
-    sharedItemsGoTo: toSuccessor ? successor : undefined,
-    transferNeeded,
+    sharedItemsGoTo: disable ? undefined : roomsGoTo,
+    successor: toSuccessor ? successor : undefined,
+    ownsOrJoinsRooms,
     managedGroups: groups,
     pendingInvitationsSent: invitations,
     warnings: [],
@@ -150,15 +188,31 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
   return impact;
 }
 
+/** Why a count of none is not "none": no room read was theirs, but not every room listed was read. */
+function notAllRead(rooms: RoomsOwned): string {
+  const c = rooms.countedFromCreatedBy;
+  return c === undefined ? "not every room the portal listed was read" : `none of the ${c.read} rooms read is theirs, of ${c.listed ?? "more"} listed`;
+}
+
+/** The rooms as the impact keeps them: the count, a few titles, and how far the count goes. */
+function roomsOwned(found: OwnedRooms): RoomsOwned {
+  const rooms: RoomsOwned = { total: found.total, titles: found.rooms.slice(0, ROOM_TITLES).map((r) => r.title) };
+  if (found.atLeast) rooms.atLeast = true;
+  if (found.countedBy === "createdBy") rooms.countedFromCreatedBy = found.listed === undefined ? { read: found.read } : { read: found.read, listed: found.listed };
+  return rooms;
+}
+
 function warningsFor(impact: Impact, keyOwner: PersonRef): string[] {
   const w: string[] = [];
   const { rooms, action } = impact;
-  const ownsRooms = (!isUnknown(rooms) && rooms.total > 0) || impact.transferNeeded === true;
-  if (action === "remove" && impact.sharedItemsGoTo === undefined && ownsRooms) {
-    if (!isUnknown(rooms) && rooms.total === 0) {
-      w.push("DocSpace says a transfer would move data (items the person shared), which a removal deletes; set transferTo to keep it.");
-    } else {
-      const named = isUnknown(rooms) ? `rooms (which ones is unknown: ${rooms.unknown})` : `${rooms.total} room${rooms.total === 1 ? "" : "s"} (${listTitles(rooms.titles, rooms.total)})`;
+  // Only the rooms read say what the person owns: reassign/necessary (ownsOrJoinsRooms) is also
+  // true for a room member, and false says nothing about their shared items.
+  if (action === "remove" && impact.successor === undefined) {
+    const why = isUnknown(rooms) ? rooms.unknown : rooms.total === 0 && rooms.atLeast ? notAllRead(rooms) : undefined;
+    if (why !== undefined) {
+      w.push(`Rooms owned are unknown (${why}); any go to ${keyOwner.name} because no transferTo is set; set transferTo to choose who gets them.`);
+    } else if (!isUnknown(rooms) && rooms.total > 0) {
+      const named = `${rooms.atLeast ? "at least " : ""}${rooms.total} room${rooms.total === 1 ? "" : "s"} (${listTitles(rooms.titles, rooms.total)})`;
       w.push(`Owns ${named}, which go to ${keyOwner.name} because no transferTo is set; set transferTo to choose who gets them.`);
     }
   }

@@ -2,7 +2,7 @@
  * The impact of an offboarding step, for people: a text block per account (the program logs it),
  * a markdown table for the pull request, and the same facts as plain data for a stack output.
  */
-import { isUnknown, listTitles, type Fact, type Impact, type ImpactAction, type PersonRef } from "./impact";
+import { isUnknown, listTitles, type Fact, type Impact, type ImpactAction, type PersonRef, type RoomsOwned } from "./impact";
 
 /** GitHub's limit on one comment. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -34,8 +34,10 @@ function person(p: PersonRef): string {
 
 const ACTION_HEADLINE: Record<ImpactAction, (i: Impact) => string> = {
   remove: (i) =>
-    i.sharedItemsGoTo ? `transfer to ${person(i.sharedItemsGoTo)}, then delete the profile` : `remove: rooms go to ${person(i.roomsGoTo)}, personal documents and the profile are deleted`,
-  transfer: (i) => `transfer to ${person(i.sharedItemsGoTo ?? i.roomsGoTo)}, keeping the disabled profile`,
+    i.successor
+      ? `transfer to ${person(i.successor)}, then delete the profile`
+      : `remove: rooms and shared items go to ${person(i.roomsGoTo)}, the rest of the personal documents and the profile are deleted`,
+  transfer: (i) => `transfer to ${person(i.successor ?? i.roomsGoTo)}, keeping the disabled profile`,
   disable: () => "disable only: signed out everywhere, data untouched",
 };
 
@@ -61,25 +63,44 @@ function day(apiDate: string): string {
   return m ? m[0] : apiDate;
 }
 
+/** How a room count was made, when not by DocSpace's own owner filter; "" when it was. */
+function roomsBasis(r: RoomsOwned): string {
+  const c = r.countedFromCreatedBy;
+  const read = (n: number, listed: number | undefined): string => (listed === undefined ? `${n} rooms read` : `${n} of ${listed} rooms read`);
+  if (c) return ` (counted from createdBy: this portal ignores subjectOwnerId, as DocSpace before 3.7 does${r.atLeast ? `; ${read(c.read, c.listed)}` : ""})`;
+  return r.atLeast ? " (the portal gave no total; more not read)" : "";
+}
+
 function roomsLine(i: Impact): string {
   const r = i.rooms;
   const after = i.action === "disable" ? "stay with the disabled account" : `owned afterwards by ${person(i.roomsGoTo)}`;
-  if (isUnknown(r)) return `${unknownText(r)}; any ${i.action === "disable" ? "stay with the disabled account" : `go to ${person(i.roomsGoTo)}`}`;
-  if (r.total === 0) return "none";
-  return `${r.total} (${listTitles(r.titles, r.total)}) → ${after}`;
+  const any = i.action === "disable" ? "stay with the disabled account" : `go to ${person(i.roomsGoTo)}`;
+  if (isUnknown(r)) return `${unknownText(r)}; any ${any}`;
+  if (r.total === 0) return r.atLeast ? `unknown, none among the rooms read; any ${any}${roomsBasis(r)}` : `none${roomsBasis(r)}`;
+  return `${r.atLeast ? "at least " : ""}${r.total} (${listTitles(r.titles, r.total)}) → ${after}${roomsBasis(r)}`;
+}
+
+/**
+ * "up to 1.5 GB": usedSpace counts My documents and its trash with the shared items in it, and
+ * those move instead of being deleted. Empty when the size is unknown.
+ */
+function upTo(b: Fact<number>): string {
+  if (isUnknown(b)) return "";
+  return b === 0 ? ", 0 B" : `, up to ${humanBytes(b)}`;
 }
 
 function personalLine(i: Impact): string {
   const b = i.personalData.bytes;
   const size = isUnknown(b) ? `size ${unknownText(b)}` : humanBytes(b);
   const to = person(i.sharedItemsGoTo ?? i.roomsGoTo);
+  const moved = `the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${to}`;
   switch (i.personalData.fate) {
-    case "deleted":
-      return `${size} → all deleted (My documents and its trash, including items they shared)`;
     case "shared-moved-rest-deleted":
-      return `${size} → only the items they shared move to ${to}; everything else is deleted with the profile (a transfer does not save personal documents)`;
+      return i.successor
+        ? `${size} → only ${moved}; everything else in My documents and its trash is deleted with the profile${upTo(b)} (a transfer does not save personal documents)`
+        : `${size} → ${moved}; everything else in My documents and its trash is deleted with the profile${upTo(b)}`;
     case "shared-moved-rest-kept":
-      return `${size} → the items they shared move to ${to}; the rest stays in the personal folder of the disabled profile`;
+      return `${size} → ${moved}; the rest (My documents and its trash) stays with the disabled profile, nothing is deleted`;
     case "untouched":
       return `${size} → untouched`;
   }
@@ -105,8 +126,10 @@ export function renderImpactBlock(impact: Impact): string {
     `  Rooms owned: ${roomsLine(impact)}`,
     `  Personal documents: ${personalLine(impact)}`,
   ];
-  if (impact.transferNeeded !== undefined) {
-    lines.push(`  Transfer needed: ${factText(impact.transferNeeded, (v) => (v ? "yes, DocSpace has rooms or shared items to move" : "no, DocSpace has nothing to move"))}`);
+  if (impact.ownsOrJoinsRooms !== undefined) {
+    // What reassign/necessary answers, and nothing more (impact.ts, ownsOrJoinsRooms).
+    const label = impact.account.kind === "Guest" ? "Owns or joins rooms, or shares items" : "Owns or joins rooms";
+    lines.push(`  ${label}: ${factText(impact.ownsOrJoinsRooms, (v) => `${v ? "yes" : "no"} (reassign/necessary)`)}`);
   }
   lines.push(`  Groups managed: ${groupsLine(impact)}`);
   lines.push(`  Invitations they sent, never accepted: ${factText(impact.pendingInvitationsSent, String)}`);
@@ -124,11 +147,11 @@ function oneLine(line: string): string {
 
 // ---- ordering ----------------------------------------------------------------------------
 
-/** Bytes a step deletes (an upper bound for a transfer, which keeps the shared items); unknown counts as 0. */
+/** Bytes a step deletes, at most (the shared items are counted in usedSpace but move); unknown counts as 0. */
 export function bytesDeleted(i: Impact): number {
   const b = i.personalData.bytes;
   if (isUnknown(b)) return 0;
-  return i.personalData.fate === "deleted" || i.personalData.fate === "shared-moved-rest-deleted" ? b : 0;
+  return i.personalData.fate === "shared-moved-rest-deleted" ? b : 0;
 }
 
 function roomsMoved(i: Impact): number {
@@ -165,22 +188,32 @@ export function escapeCell(text: string, max = CELL_MAX): string {
   return t;
 }
 
-const actionCell = (i: Impact): string => (i.action === "remove" ? (i.sharedItemsGoTo ? "transfer, remove" : "remove") : i.action === "transfer" ? "transfer, keep profile" : "disable");
+const actionCell = (i: Impact): string => (i.action === "remove" ? (i.successor ? "transfer, remove" : "remove") : i.action === "transfer" ? "transfer, keep profile" : "disable");
+
+/** "at least 3 (by createdBy)": the count as the summary's cell gives it. */
+function roomCount(r: RoomsOwned): string {
+  return `${r.atLeast ? "at least " : ""}${r.total}${r.countedFromCreatedBy ? " (by createdBy)" : ""}`;
+}
+
+/** The "Rooms → new owner" cell. */
+function summaryRooms(i: Impact): string {
+  const r = i.rooms;
+  const to = i.action === "disable" ? "unchanged" : i.roomsGoTo.name;
+  if (isUnknown(r)) return `${unknownText(r)} → ${to}`;
+  if (r.total === 0 && !r.atLeast) return `none${r.countedFromCreatedBy ? " (by createdBy)" : ""}`;
+  if (r.total === 0) return `unknown (none among the ${r.countedFromCreatedBy?.read ?? "rooms"} read) → ${to}`;
+  return i.action === "disable" ? `${roomCount(r)} (unchanged)` : `${roomCount(r)} → ${to}`;
+}
 
 function summaryRow(i: Impact): string {
-  const rooms = i.rooms;
-  const roomsCell = isUnknown(rooms)
-    ? `${unknownText(rooms)} → ${i.action === "disable" ? "unchanged" : i.roomsGoTo.name}`
-    : rooms.total === 0
-      ? "none"
-      : i.action === "disable"
-        ? `${rooms.total} (unchanged)`
-        : `${rooms.total} → ${i.roomsGoTo.name}`;
+  const roomsCell = summaryRooms(i);
   const b = i.personalData.bytes;
-  const size = isUnknown(b) ? unknownText(b) : humanBytes(b);
   const deleted =
-    i.personalData.fate === "deleted" ? size : i.personalData.fate === "shared-moved-rest-deleted" ? `${size}, all but shared items` : "none";
-  const moved = i.sharedItemsGoTo ? `yes → ${i.sharedItemsGoTo.name}` : i.action === "remove" ? "none, deleted" : "none";
+    i.personalData.fate !== "shared-moved-rest-deleted"
+      ? "none"
+      : `${isUnknown(b) ? unknownText(b) : b === 0 ? "0 B" : `up to ${humanBytes(b)}`}, all but shared items`;
+  // "any": whether they shared anything is not read.
+  const moved = i.sharedItemsGoTo ? `any → ${i.sharedItemsGoTo.name}` : "none";
   const account = i.account.email ? `${i.account.email} (${i.account.name})` : i.account.name;
   const cells = [account, actionCell(i), roomsCell, deleted, moved, i.warnings.length === 0 ? "" : i.warnings.join(" ")];
   return `| ${cells.map((c) => escapeCell(c)).join(" | ")} |`;
@@ -240,7 +273,14 @@ export function impactAsOutput(i: Impact): { [key: string]: Json } {
   return clean({
     account: clean({ ...i.account }),
     action: i.action,
-    rooms: fact(i.rooms, (r) => ({ total: r.total, titles: r.titles })),
+    rooms: fact(i.rooms, (r) =>
+      clean({
+        total: r.total,
+        titles: r.titles,
+        atLeast: r.atLeast,
+        countedFromCreatedBy: r.countedFromCreatedBy ? clean({ read: r.countedFromCreatedBy.read, listed: r.countedFromCreatedBy.listed }) : undefined,
+      }),
+    ),
     roomsGoTo: ref(i.roomsGoTo),
     personalData: clean({
       bytes: fact(b, (v) => v),
@@ -248,7 +288,8 @@ export function impactAsOutput(i: Impact): { [key: string]: Json } {
       fate: i.personalData.fate,
     }),
     sharedItemsGoTo: i.sharedItemsGoTo ? ref(i.sharedItemsGoTo) : undefined,
-    transferNeeded: i.transferNeeded === undefined ? undefined : fact(i.transferNeeded, (v) => v),
+    successor: i.successor ? ref(i.successor) : undefined,
+    ownsOrJoinsRooms: i.ownsOrJoinsRooms === undefined ? undefined : fact(i.ownsOrJoinsRooms, (v) => v),
     managedGroups: fact(i.managedGroups, (g) => g.map((x) => ({ id: x.id, name: x.name }))),
     pendingInvitationsSent: fact(i.pendingInvitationsSent, (n) => n),
     warnings: [...i.warnings],
