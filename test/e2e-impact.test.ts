@@ -267,7 +267,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
       expect(blockFor(out, "leo.ldap@example.com")).toEqual([
         `Leo Ldap <leo.ldap@example.com>: remove: rooms and shared items go to ${OLIVIA}, the rest of the personal documents and the profile are deleted`,
         // A disabled account, with the day it was disabled.
-        "Account: user, signs in through LDAP; disabled since 2026-03-04",
+        "Account: user, signs in through LDAP; disabled (DocSpace's terminated date 2026-03-04, which may be older than this disable)",
         "Rooms owned: none",
         `Personal documents: 700 B → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of ${OLIVIA}; everything else in My documents and its trash is deleted with the profile, up to 700 B`,
         "Owns or joins rooms: no (reassign/necessary)",

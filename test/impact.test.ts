@@ -200,7 +200,7 @@ describe("reading the impact from the portal", () => {
     expect(block).toContain("Personal documents: 1.2 GB → the items they shared (with people, groups or by link) move to a new folder named after them in the My documents of Olivia Owner <olivia.owner@example.com>; everything else in My documents and its trash is deleted with the profile, up to 1.2 GB\n");
     expect(block).toContain("Owns or joins rooms: yes (reassign/necessary)");
     expect(renderImpactSummary([impact])).toContain("| remove | 3 → Olivia Owner | up to 1.2 GB, all but shared items | any → Olivia Owner |");
-    expect(block).toContain("disabled since 2026-02-03");
+    expect(block).toContain("disabled (DocSpace's terminated date 2026-02-03, which may be older than this disable)");
     expect(requests.every((r) => r.startsWith("GET "))).toBe(true);
     expect(s.writes()).toEqual([]);
   });
@@ -333,18 +333,26 @@ describe("reading the impact from the portal", () => {
 
   it("status and invitations: an invitation never accepted, and the pending invitations the person sent", async () => {
     const id = seedLeaver();
-    for (const n of [1, 2]) s.portal.addUser({ email: `invitee.${n}@example.com`, type: "User", activationStatus: 2, invitedById: id });
+    // DocSpace creates an invitation as status 4 (Pending), activation 2 (UserManagerWrapper.AddInvitedUserAsync).
+    for (const n of [1, 2]) s.portal.addUser({ email: `invitee.${n}@example.com`, type: "User", status: 4, activationStatus: 2, invitedById: id });
     s.portal.addUser({ email: "accepted.one@example.com", type: "User", activationStatus: 1, invitedById: id });
+    // An account an admin created that never confirmed its email: live, not an invitation.
+    s.portal.addUser({ email: "unconfirmed.one@example.com", type: "User", status: 1, activationStatus: 2, invitedById: id });
     const leaver = await readImpact(owner, { account: await owner.userById(id), action: "remove" });
     expect(leaver.pendingInvitationsSent).toBe(2);
     expect(leaver.account).toMatchObject({ status: "disabled" });
     expect(leaver.account.disabledSince).toMatch(/^2026-02-03T10:00:00/);
     expect(renderImpactBlock(leaver)).toContain("Invitations they sent, never accepted: 2");
 
-    const invited = s.portal.addUser({ email: "never.came@example.com", type: "User", activationStatus: 2 });
+    const invited = s.portal.addUser({ email: "never.came@example.com", type: "User", status: 4, activationStatus: 2 });
     const i = await readImpact(owner, { account: await owner.userById(invited.id), action: "remove" });
     expect(i.account.status).toBe("invited");
     expect(renderImpactBlock(i)).toContain("invited, never accepted the invitation");
+
+    const unconfirmed = s.portal.addUser({ email: "never.confirmed@example.com", type: "User", status: 1, activationStatus: 2 });
+    const u = await readImpact(owner, { account: await owner.userById(unconfirmed.id), action: "remove" });
+    expect(u.account.status).toBe("active");
+    expect(renderImpactBlock(u)).not.toContain("invitation");
   });
 
   describe("degraded reads: unknown (why), the preview still succeeds, nothing is written", () => {

@@ -167,10 +167,10 @@ export class DocSpaceClient {
     return this.maybe(taskProgressSchema, { method: "GET", path: `people/reassign/progress/${id}`, retry: "idempotent", what: `read the transfer progress of the user ${id}` });
   }
 
-  /** GET people/reassign/necessary: whether the user owns rooms (or, for guests, shared entries). */
+  /** GET people/reassign/necessary: whether the user owns or is a member of an active room (for guests, also shared entries). Never proof of a transfer. */
   async reassignNecessary(userId: string, type: EmployeeType): Promise<boolean> {
     const id = checkGuid(userId, "user id");
-    return this.expect(booleanSchema, { method: "GET", path: "people/reassign/necessary", query: { userId: id, type }, retry: "idempotent", what: `ask whether the data of the user ${id} needs a transfer` });
+    return this.expect(booleanSchema, { method: "GET", path: "people/reassign/necessary", query: { userId: id, type }, retry: "idempotent", what: `ask whether the user ${id} owns or joins rooms` });
   }
 
   // ---- self --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { checkGuid, type DocSpaceClient } from "./client";
 import { boundLine, DocSpaceError } from "./errors";
-import { guidSchema } from "./schemas";
+import { EmployeeStatus, guidSchema } from "./schemas";
 
 /** DocSpace's own page bound for files/rooms and people/filter. */
 export const MAX_PAGE = 100;
@@ -192,18 +192,21 @@ export function managedBy(group: UserGroup, person: { id: string; userName?: str
   return person.userName !== undefined && person.userName !== "" && m.userName.toLowerCase() === person.userName.toLowerCase();
 }
 
-/** EmployeeActivationStatus.Pending: invited, never accepted (the report reads it too). */
+/**
+ * EmployeeActivationStatus.Pending: the email was never confirmed. An invitation has it, but so has
+ * a live account an admin created or imported; only status 4 (Pending) is an invitation.
+ */
 export const ACTIVATION_PENDING = 2;
 
 /**
- * GET people/filter?inviterId=&activationStatus=2&count=1: how many people this user invited who
- * never accepted (the envelope's total; one entry is fetched).
+ * GET people/filter?inviterId=&employeeStatus=4&count=1: how many people this user invited who
+ * never accepted (status Pending; the envelope's total; one entry is fetched).
  */
 export async function pendingInvitationsSentBy(client: DocSpaceClient, inviterId: string): Promise<number> {
   const id = checkGuid(inviterId, "user id");
   const { response, total } = await client.read(anyListSchema, {
     path: "people/filter",
-    query: { inviterId: id, activationStatus: ACTIVATION_PENDING, startIndex: 0, count: 1 },
+    query: { inviterId: id, employeeStatus: EmployeeStatus.Pending, startIndex: 0, count: 1 },
     what: `count the pending invitations sent by the user ${id}`,
     retry: "optional",
   });

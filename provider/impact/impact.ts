@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { DocSpaceClient } from "../docspace/client";
 import { boundLine, isDocSpaceError } from "../docspace/errors";
-import { ACTIVATION_PENDING, managedBy, ownedRooms, pendingInvitationsSentBy, userGroups, groupsOfProfile, type OwnedRooms } from "../docspace/impact-reads";
+import { managedBy, ownedRooms, pendingInvitationsSentBy, userGroups, groupsOfProfile, type OwnedRooms } from "../docspace/impact-reads";
 import { EmployeeStatus, employeeType, isDisabled, type Employee, type EmployeeType } from "../docspace/schemas";
 
 import type { Action } from "../entry-rules";
@@ -157,7 +157,7 @@ export async function readImpact(client: DocSpaceClient, plan: ImpactPlan): Prom
     kind,
     isOwner: person.isOwner === true,
     signIn: profile.isSSO ? "SSO" : profile.isLDAP || person.isLDAP ? "LDAP" : "standard",
-    status: isDisabled(person) ? "disabled" : profile.activationStatus === ACTIVATION_PENDING || (person.status & EmployeeStatus.Pending) !== 0 ? "invited" : "active",
+    status: isDisabled(person) ? "disabled" : (person.status & EmployeeStatus.Pending) !== 0 ? "invited" : "active",
     disabledSince: profile.terminated === undefined ? undefined : boundLine(profile.terminated, 40),
     registeredAt: profile.registrationDate === undefined ? undefined : boundLine(profile.registrationDate, 40),
   };

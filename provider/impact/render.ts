@@ -50,7 +50,7 @@ function accountLine(i: Impact): string {
   const signIn = a.signIn === "standard" ? "signs in with a DocSpace password" : `signs in through ${a.signIn}`;
   const status =
     a.status === "disabled"
-      ? `disabled${a.disabledSince ? ` since ${day(a.disabledSince)}` : ""}`
+      ? `disabled${a.disabledSince ? ` (DocSpace's terminated date ${day(a.disabledSince)}, which may be older than this disable)` : ""}`
       : a.status === "invited"
         ? "invited, never accepted the invitation"
         : `active${a.registeredAt ? ` (registered ${day(a.registeredAt)})` : ""}`;
