@@ -35,7 +35,7 @@ export const SETTING_MEANINGS: Record<string, { meaning: string; default?: strin
   requestTimeoutMs: { meaning: "per request" },
   maxRetries: { meaning: "retries of a read or an idempotent write (429, 5xx, a lost answer); a start is retried only on 429, which DocSpace answers before doing anything" },
   maxRetryDelayMs: { meaning: "the longest wait between retries, `Retry-After` included" },
-  tasksPerQueue: { meaning: "tasks this process keeps in flight per DocSpace queue (remove, reassign); DocSpace runs one at a time, so raise it only for a portal with several server processes" },
+  tasksPerQueue: { meaning: "tasks this process keeps in flight per DocSpace queue (remove, reassign); DocSpace runs one at a time, so raise it only for a portal with several server processes; an entry's `timeoutSeconds` counts from its turn" },
   unseenTaskHours: { meaning: "how long a task this stack started, that DocSpace does not show, is treated as possibly still queued; no second task is started for that account meanwhile" },
   pollMinMs: { meaning: "how often a followed task is polled: the shortest wait between two looks" },
   pollMaxMs: { meaning: "how often a followed task is polled: the longest wait between two looks (never below `pollMinMs`)" },
@@ -154,7 +154,7 @@ export function fileKeyTable(): string {
 /** The generated blocks: the file that holds each, its name in the markers, and what it is made from. */
 export const BLOCKS = [
   { file: "docs/offboarding-file.md", name: "file-keys", source: "provider/offboarding/schema.ts", render: fileKeyTable },
-  { file: "docs/settings.md", name: "settings", source: "provider/settings-reader.ts", render: settingsTable },
+  { file: "docs/settings.md", name: "settings", source: "provider/settings-reader.ts (SPECS) and SETTING_MEANINGS in tools/generate-docs.ts", render: settingsTable },
 ] as const;
 
 export function beginMarker(name: string, source: string): string {
