@@ -4,7 +4,8 @@
  * is not on PATH (`npm run cli`).
  *
  * - first: `pulumi up` (preview + update) of 200 removals at the engine's default parallelism:
- *   requests per account, wall time against the bound DocSpace's limits allow, bytes per
+ *   requests per account, wall time against the sum of the task times (DocSpace runs one task
+ *   at a time per queue, so that is the floor), bytes per
  *   UserRemoval in `pulumi stack export`, peak memory of the CLI and its hosts.
  * - history N: a stack that has finished N removals, then one entry added to the file: the
  *   requests of `pulumi preview` and of `pulumi up`, by route; then the daily scheduled run with
@@ -77,6 +78,19 @@ interface RunOutcome {
   throttled: number;
   wallMs: number;
   peakKb: number;
+}
+
+/** The most tasks the portal held started (queued or running) at one moment. */
+function maxConcurrentTasks(sim: DocSpaceSimulator): number {
+  const edges = sim.portal.startedTasks.flatMap((t) => [
+    { at: t.startedAt, d: 1 },
+    { at: t.startedAt + t.durationMs, d: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.d - b.d);
+  let now = 0;
+  let most = 0;
+  for (const e of edges) most = Math.max(most, (now += e.d));
+  return most;
 }
 
 /** One stack on a local backend, against one simulator, driven by the real CLI. */
@@ -201,16 +215,18 @@ export async function cliFirstUp({ scale, root, line }: CliBenchOptions, account
     await s.start(accounts);
     s.addPeople(accounts, "cli.bench");
     const up = await s.measure(["up", "--yes"]);
-    const maxTask = Math.max(...s.sim.portal.startedTasks.map((t) => t.durationMs));
-    const yardstick = Math.max(((YARDSTICK_REQUESTS_PER_ACCOUNT * accounts) / PER_WINDOW) * s.windowMs, maxTask);
+    // DocSpace runs one task at a time per queue, so N removals take at least the sum of their
+    // task times (or the rate limit's bound for their requests, if that is longer).
+    const taskSum = s.sim.portal.startedTasks.reduce((n, t) => n + t.durationMs, 0);
+    const yardstick = Math.max(((YARDSTICK_REQUESTS_PER_ACCOUNT * accounts) / PER_WINDOW) * s.windowMs, taskSum);
     const { perRecord, parts } = await s.exportedBytes();
     line(`Real CLI: pulumi up (preview + update), ${accounts} removals, ${how}`, up.code === 0 ? "ok" : `exit ${up.code}`, `(${s.removed()} removed, ${s.sim.portal.startedTasks.length} tasks started)`);
     line("Real CLI: requests per removed account, first pulumi up", (up.requests / accounts).toFixed(2), `(${up.requests} requests incl. preview and both program runs, ${up.throttled} answered 429; target <= 6)`);
     line("  by route", "", up.routes);
     line(
-      `Real CLI: wall time / (5 requests x ${accounts} at 1,500 a minute, or the longest task)`,
+      `Real CLI: wall time / the sum of the task times (DocSpace runs one task at a time per queue)`,
       (up.wallMs / yardstick).toFixed(2),
-      `(${(up.wallMs / 1000).toFixed(1)} s vs ${(yardstick / 1000).toFixed(1)} s at BENCH_SCALE=${scale}; target <= 1.5 at BENCH_SCALE=1)`,
+      `(${(up.wallMs / 1000).toFixed(1)} s vs ${(yardstick / 1000).toFixed(1)} s of tasks at BENCH_SCALE=${scale}; most tasks at once at the portal: ${maxConcurrentTasks(s.sim)})`,
     );
     line("Real CLI: bytes per UserRemoval in pulumi stack export", perRecord.toFixed(0), `(target <= 2,500; one record: ${parts})`);
     line("Real CLI: peak memory, CLI + language host + provider host", `${(up.peakKb / 1024).toFixed(0)} MB`);

@@ -33,7 +33,7 @@ export const employeeSchema = z.looseObject({
   /** Product modules the person administers ("people": DocSpace then lets only the owner reassign their data). */
   listAdminModules: z.array(z.string()).optional(),
   terminated: z.string().optional(),
-  /** ApiDateTime of the profile's creation (an invitation creates it); only for a DocSpace admin viewer. */
+  /** ApiDateTime of the profile's creation (an invitation creates it); sent to every viewer. */
   registrationDate: z.string().optional(),
 });
 export type Employee = z.infer<typeof employeeSchema>;

@@ -1,30 +1,32 @@
 /**
  * What the report reads from the portal: the key's own account and, page by page with DocSpace's
- * own filters, the disabled accounts and the invitations never accepted. GET requests only.
+ * own filters, the disabled accounts, the invitations and the active accounts whose email was
+ * never confirmed. GET requests only.
  *
  * How DocSpace marks these (checked against its server source, ONLYOFFICE/DocSpace-server):
- * - Disabled: `status` 2 (EmployeeStatus.Terminated), with `terminated` (ApiDateTime) set when it
- *   was disabled. `people/filter?employeeStatus=2` lists them, but only to a DocSpace admin or the
- *   owner: for anyone else the server filters them all out and answers an empty list, so the key
- *   is checked first (a non-admin's report would silently say "nothing to suggest").
- * - Invitation pending: an invited person gets a profile at once (UserManagerWrapper
- *   AddInvitedUserAsync) with `status` 1 (Active) and `activationStatus` 2 (Pending) until they
- *   accept. `people/filter?employeeStatus=1&activationStatus=2` lists them (an exact match on
- *   ActivationStatus in the user query).
- * - "Invitation sent": DocSpace keeps no invitation date. The profile's creation date,
- *   `registrationDate` (UserInfo.CreateDate, shown to DocSpace admins only), is the moment of the
- *   first invitation; `workFrom` is set only when the person registers. A re-sent invitation does
- *   not move it, so the age is counted from the first invitation.
+ * - Disabled: `status` 2 (EmployeeStatus.Terminated). `people/filter?employeeStatus=2` lists them,
+ *   but only to a DocSpace admin or the owner: for anyone else the server answers an empty list,
+ *   so the key is checked first (a non-admin's report would silently say "nothing to suggest").
+ *   `terminated` is written only by some routes (`PUT people/{id}` with disable, soft deletion),
+ *   never by `PUT people/status` (the web UI's route and this package's), and never cleared: most
+ *   disabled accounts have none, and one that is there may be from an earlier disable.
+ * - Invitation: status 4 (Pending) with `activationStatus` 2 (UserManagerWrapper
+ *   AddInvitedUserAsync, since DocSpace 2.6). `people/filter?employeeStatus=4` lists them.
+ * - Active with the email never confirmed: status 1 with `activationStatus` 2, an account created
+ *   by an admin, imported or migrated (or invited before 2.6): a live account, not an invitation.
+ *   `people/filter?employeeStatus=1&activationStatus=2` lists them.
+ * - "Invitation sent": DocSpace keeps no invitation date. `registrationDate` (UserInfo.CreateDate,
+ *   sent to every viewer) is the profile's creation, which the invitation makes.
  */
 import type { DocSpaceClient, FilterQuery } from "../docspace/client";
-import { DocSpaceError, isDocSpaceError } from "../docspace/errors";
+import { boundLine, DocSpaceError, isDocSpaceError } from "../docspace/errors";
 import { ACTIVATION_PENDING } from "../docspace/impact-reads";
 import { EmployeeStatus, type Employee } from "../docspace/schemas";
 
 /** DocSpace's largest page: people/filter takes a count of 1 to 100. */
 export const PAGE_SIZE = 100;
 
-export type ReadPhase = "disabled" | "invited";
+export type ReadPhase = "disabled" | "invited" | "unconfirmed";
 
 export interface ReadProgress {
   phase: ReadPhase;
@@ -36,13 +38,15 @@ export interface PortalAccounts {
   self: Employee;
   disabled: Employee[];
   invited: Employee[];
+  unconfirmed: Employee[];
   /** Requests made (for the summary). */
   requests: number;
 }
 
 export const QUERIES: Record<ReadPhase, Omit<FilterQuery, "startIndex" | "count">> = {
   disabled: { employeeStatus: EmployeeStatus.Terminated },
-  invited: { employeeStatus: EmployeeStatus.Active, activationStatus: ACTIVATION_PENDING },
+  invited: { employeeStatus: EmployeeStatus.Pending },
+  unconfirmed: { employeeStatus: EmployeeStatus.Active, activationStatus: ACTIVATION_PENDING },
 };
 
 export async function readPortalAccounts(client: DocSpaceClient, onProgress: (p: ReadProgress) => void = () => {}): Promise<PortalAccounts> {
@@ -64,7 +68,7 @@ export async function readPortalAccounts(client: DocSpaceClient, onProgress: (p:
   if (self.isOwner !== true && self.isAdmin !== true) {
     throw new DocSpaceError(
       "forbidden",
-      `The API key belongs to ${self.email ?? self.id}, who is not the portal owner or a DocSpace admin. DocSpace shows disabled accounts and invitation dates only to them, so this report would be empty. Create a key as the owner or a DocSpace admin (Developer Tools > API keys) and set it in DOCSPACE_API_KEY.`,
+      `The API key belongs to ${boundLine(self.email ?? self.id, 200)}, who is not the portal owner or a DocSpace admin. DocSpace shows disabled accounts only to them, so this report would be empty. Create a key as the owner or a DocSpace admin (Developer Tools > API keys) and set it in DOCSPACE_API_KEY.`,
     );
   }
 
@@ -90,5 +94,6 @@ export async function readPortalAccounts(client: DocSpaceClient, onProgress: (p:
 
   const disabled = await readAll("disabled");
   const invited = await readAll("invited");
-  return { self, disabled, invited, requests };
+  const unconfirmed = await readAll("unconfirmed");
+  return { self, disabled, invited, unconfirmed, requests };
 }

@@ -13,8 +13,17 @@ import { parseApiKey, parsePortalUrl } from "../docspace/settings";
 import { closeConnections } from "../docspace/transport";
 import { OffboardingFileError, parseOffboardingBytes } from "../offboarding/parse";
 import { portalSettings, readSetting, type SettingsSource } from "../settings-reader";
-import { readPortalAccounts, type ReadProgress } from "./read";
-import { DEFAULT_DISABLED_DAYS, DEFAULT_INVITED_DAYS, parseDay, renderSnippet, suggestRemovals, type ListedAccounts } from "./suggest";
+import { readPortalAccounts, type PortalAccounts, type ReadProgress } from "./read";
+import {
+  DEFAULT_DISABLED_DAYS,
+  DEFAULT_INVITED_DAYS,
+  parseDay,
+  renderSnippet,
+  suggestRemovals,
+  type ListedAccounts,
+  type SuggestionKind,
+  type SuggestResult,
+} from "./suggest";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -33,16 +42,34 @@ Run \`pulumi-docspace report --help\` for its options.
 export const REPORT_HELP = `Usage: pulumi-docspace report [options]
 
 Reads the DocSpace portal (read-only: it never changes anything) and prints, as a YAML
-snippet to paste into the offboarding file, the accounts that look like they should be in it:
-  - accounts disabled more than --disabled-days ago and not listed in the file;
-  - invitations sent more than --invited-days ago and never accepted, not listed in the file.
-Each line has a comment saying why. The portal owner and the key's own account are never suggested.
+snippet to paste into the offboarding file, the accounts that look like they should be in it
+and are not listed there yet:
+  - disabled accounts whose "terminated" date (DocSpace's) is more than --disabled-days ago;
+  - invitations (status Pending) sent more than --invited-days ago and never accepted.
+Each entry has a comment saying why. The portal owner and the key's own account are never suggested.
+
+What DocSpace does not say, and what the report does about it:
+  - When an account was disabled. DocSpace writes the terminated date only on some routes (not
+    the web UI's disable, nor this package's) and never clears it: most disabled accounts have
+    none, and a date that is there may be older than the current disable. Disabled accounts
+    without a terminated date are left out (the summary counts them). --include-undated lists
+    them as "disabled, date unknown", each with removeAfter --disabled-days from today, so
+    none is removed before then.
+  - Whether an active account is in use. An active account whose email was never confirmed
+    is not an invitation (it was created by an admin, imported, migrated, or invited before
+    DocSpace 2.6) and may be in use. Such accounts are left out (the summary counts them).
+    --include-unconfirmed lists those created more than --invited-days ago with
+    action: disable (reversible: taking the entry out enables the account again), never for removal.
 
 Options:
   --file <path>           the offboarding file whose entries are already listed
                           (default: ${DEFAULT_FILE} in the current directory, if there is one)
-  --disabled-days <n>     suggest accounts disabled more than n days ago (default ${DEFAULT_DISABLED_DAYS})
-  --invited-days <n>      suggest invitations older than n days, never accepted (default ${DEFAULT_INVITED_DAYS})
+  --disabled-days <n>     suggest disabled accounts whose terminated date is more than n days ago;
+                          with --include-undated, also the wait before their removeAfter (default ${DEFAULT_DISABLED_DAYS})
+  --invited-days <n>      suggest invitations older than n days, never accepted; with
+                          --include-unconfirmed, also the age those accounts need (default ${DEFAULT_INVITED_DAYS})
+  --include-undated       also list disabled accounts without a terminated date (see above)
+  --include-unconfirmed   also list active accounts whose email was never confirmed, to disable (see above)
   --url <url>             the portal, https://... (default: DOCSPACE_URL)
   --today <YYYY-MM-DD>    count days up to this date (default: DOCSPACE_TODAY, else today, UTC)
   -h, --help              show this help
@@ -62,6 +89,8 @@ export interface ReportArgs {
   file?: string;
   disabledDays: number;
   invitedDays: number;
+  includeUndated: boolean;
+  includeUnconfirmed: boolean;
   url?: string;
   today?: string;
   help: boolean;
@@ -70,10 +99,11 @@ export interface ReportArgs {
 export class UsageError extends Error {}
 
 const VALUE_OPTIONS = new Set(["--file", "--disabled-days", "--invited-days", "--url", "--today"]);
+const SWITCHES = new Set(["--include-undated", "--include-unconfirmed"]);
 
 /** Parses the arguments after `report`. Never echoes a value it refuses: it might be a key. */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const args: ReportArgs = { disabledDays: DEFAULT_DISABLED_DAYS, invitedDays: DEFAULT_INVITED_DAYS, help: false };
+  const args: ReportArgs = { disabledDays: DEFAULT_DISABLED_DAYS, invitedDays: DEFAULT_INVITED_DAYS, includeUndated: false, includeUnconfirmed: false, help: false };
   const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -87,6 +117,14 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
       throw new UsageError(`there is no ${name} option: a key on the command line ends up in shell history and process lists. Set DOCSPACE_API_KEY in the environment instead.`);
     }
     if (!name.startsWith("-")) throw new UsageError(`unexpected argument #${i + 1}; the report takes options only`);
+    if (SWITCHES.has(name)) {
+      if (name !== arg) throw new UsageError(`${name} takes no value`);
+      if (given.has(name)) throw new UsageError(`${name} is given twice`);
+      given.add(name);
+      if (name === "--include-undated") args.includeUndated = true;
+      else args.includeUnconfirmed = true;
+      continue;
+    }
     if (!VALUE_OPTIONS.has(name)) throw new UsageError(/^--?[a-zA-Z][a-zA-Z-]{0,30}$/.test(name) ? `unknown option ${name}` : `unknown option (argument #${i + 1})`);
     if (given.has(name)) throw new UsageError(`${name} is given twice`);
     given.add(name);
@@ -239,7 +277,7 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
 
   const progress = (p: ReadProgress): void => {
     if (!io.stderrIsTTY) return;
-    const what = p.phase === "disabled" ? "disabled accounts" : "pending invitations";
+    const what = { disabled: "disabled accounts", invited: "pending invitations", unconfirmed: "active accounts with an unconfirmed email" }[p.phase];
     io.stderr(`\r\x1b[2KReading ${what}: ${p.read.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")}`);
   };
   try {
@@ -247,28 +285,12 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
     const accounts = await readPortalAccounts(client, progress);
     if (io.stderrIsTTY) io.stderr("\r\x1b[2K");
     const result = suggestRemovals(
-      { disabled: accounts.disabled, invited: accounts.invited, listed, selfId: accounts.self.id },
-      { today, disabledDays: args.disabledDays, invitedDays: args.invitedDays },
+      { disabled: accounts.disabled, invited: accounts.invited, unconfirmed: accounts.unconfirmed, listed, selfId: accounts.self.id },
+      { today, disabledDays: args.disabledDays, invitedDays: args.invitedDays, includeUndated: args.includeUndated, includeUnconfirmed: args.includeUnconfirmed },
     );
     out(renderSnippet(result, { today, portal: origin, fileLabel }));
 
-    const n = (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
-    const byKind = (k: "disabled" | "invited"): number => result.suggestions.filter((s) => s.kind === k).length;
-    const s = result.skipped;
-    const left = [
-      s.listed > 0 ? `${n(s.listed, "account")} already in ${fileLabel}` : "",
-      s.recentlyDisabled > 0 ? `${n(s.recentlyDisabled, "account")} disabled ${args.disabledDays} days ago or less` : "",
-      s.recentlyInvited > 0 ? `${n(s.recentlyInvited, "invitation")} ${args.invitedDays} days old or less` : "",
-      s.invitedWithoutDate > 0 ? `${n(s.invitedWithoutDate, "invitation")} without a date` : "",
-      s.ownerOrSelf > 0 ? `the owner or the key's own account` : "",
-    ].filter((x) => x !== "");
-    err(
-      `pulumi-docspace report: ${n(result.suggestions.length, "suggestion")} (${byKind("disabled")} disabled more than ${args.disabledDays} days ago, ` +
-        `${byKind("invited")} ${byKind("invited") === 1 ? "invitation" : "invitations"} older than ${args.invitedDays} days) from ${n(accounts.disabled.length, "disabled account")} and ` +
-        `${n(accounts.invited.length, "pending invitation")}, in ${n(accounts.requests, "read request")}` +
-        `${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}` +
-        `${fileLabel === undefined ? `; no ${DEFAULT_FILE} here, so nothing counts as listed (use --file)` : ""}. Nothing was changed.\n`,
-    );
+    err(summary(result, accounts, args, fileLabel));
     return EXIT_OK;
   } catch (e) {
     if (io.stderrIsTTY) io.stderr("\r\x1b[2K");
@@ -277,6 +299,46 @@ async function report(argv: readonly string[], io: CliIO): Promise<number> {
   } finally {
     await closeConnections();
   }
+}
+
+const count = (value: number, one: string, many = `${one}s`): string => `${value.toLocaleString("en-US")} ${value === 1 ? one : many}`;
+
+/** The summary for stderr: what was suggested, from what was read, and what was left out and why. */
+function summary(result: SuggestResult, accounts: PortalAccounts, args: ReportArgs, fileLabel: string | undefined): string {
+  const byKind = (k: SuggestionKind): number => result.suggestions.filter((s) => s.kind === k).length;
+  const made = [
+    `${byKind("disabled").toLocaleString("en-US")} disabled with a terminated date more than ${args.disabledDays} days ago`,
+    args.includeUndated ? `${byKind("undated").toLocaleString("en-US")} disabled with no date` : "",
+    `${count(byKind("invited"), "invitation")} older than ${args.invitedDays} days`,
+    args.includeUnconfirmed ? `${count(byKind("unconfirmed"), "active account")} with an unconfirmed email created more than ${args.invitedDays} days ago` : "",
+  ].filter((x) => x !== "");
+  const s = result.skipped;
+  const left = [
+    s.listed > 0 ? `${count(s.listed, "account")} already in ${fileLabel}` : "",
+    s.recentlyDisabled > 0 ? `${count(s.recentlyDisabled, "disabled account")} whose terminated date is ${args.disabledDays} days ago or less` : "",
+    s.recentlyInvited > 0 ? `${count(s.recentlyInvited, "invitation")} ${args.invitedDays} days old or less` : "",
+    s.invitedWithoutDate > 0 ? `${count(s.invitedWithoutDate, "invitation")} without a date` : "",
+    s.recentlyUnconfirmed > 0 ? `${count(s.recentlyUnconfirmed, "active account")} with an unconfirmed email created ${args.invitedDays} days ago or less` : "",
+    s.ownerOrSelf > 0 ? `the owner or the key's own account` : "",
+  ].filter((x) => x !== "");
+  const lines = [
+    `pulumi-docspace report: ${count(result.suggestions.length, "suggestion")} (${made.join(", ")}) from ${count(accounts.disabled.length, "disabled account")}, ` +
+      `${count(accounts.invited.length, "pending invitation")} and ${count(accounts.unconfirmed.length, "active account")} with an unconfirmed email, in ${count(accounts.requests, "read request")}` +
+      `${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}` +
+      `${fileLabel === undefined ? `; no ${DEFAULT_FILE} here, so nothing counts as listed (use --file)` : ""}. Nothing was changed.`,
+  ];
+  // These two are left out for a fact the portal does not give, so each gets its own line and the option that lists them.
+  if (s.undated > 0) {
+    lines.push(
+      `  ${count(s.undated, "disabled account")} without a date ${s.undated === 1 ? "was" : "were"} left out: DocSpace does not record when an account was disabled through its status route; pass --include-undated to list ${s.undated === 1 ? "it" : "them"}.`,
+    );
+  }
+  if (s.unconfirmed > 0) {
+    lines.push(
+      `  ${count(s.unconfirmed, "active account")} whose email was never confirmed ${s.unconfirmed === 1 ? "was left out: it is a live account, not an invitation; pass --include-unconfirmed to list it" : "were left out: they are live accounts, not invitations; pass --include-unconfirmed to list them"} (to disable, never to remove).`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** The transport's advice names Pulumi config; on this command the same settings are environment variables. */
