@@ -31,7 +31,7 @@ const wholeNumber = (min: number) => z.coerce.number().int().min(min);
  * One line per setting: its parser, what a good value looks like (for the message), how to fix
  * it, and its default. The order is the README's table.
  */
-const SPECS = {
+export const SPECS = {
   url: { schema: z.string(), expected: "", fix: "" },
   apiKey: { schema: z.string(), expected: "", fix: "" },
   offboardingFile: { schema: z.string(), expected: "", fix: "", fallback: "offboarding.yaml" },

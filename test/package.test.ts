@@ -88,7 +88,7 @@ describe("npm pack", () => {
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBeDefined();
     expect(manifest.dependencies?.["@pulumi/pulumi"]).toBeUndefined();
     expect(manifest.devDependencies?.["pulumi-docspace"]).toBeUndefined();
-    // The supported range (README, "Supported versions"): Node 20 (oldest end, tested by `npm test`)
+    // The supported range (docs/supported-versions.md): Node 20 (oldest end, tested by `npm test`)
     // to 24 (newest end, `npm run e2e:latest`), and every @pulumi/pulumi 3.x from 3.248.0 on.
     expect(manifest.engines?.node).toBe(">=20");
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBe("^3.248.0");

@@ -3,13 +3,13 @@
  * else the default, with errors naming the setting a bad value came from; and the three places
  * that read settings (the providers' credentials, the program, the report command) all go by it.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type * as ReaderModule from "../provider/settings-reader";
 import type * as CliModule from "../provider/report/report-cli";
-import { credentials, fromDist, KEYS, lifecycle, program, startSimulator, usePortal, type Simulator } from "./helpers";
+import { credentials, fromDist, KEYS, lifecycle, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
 
 const reader = fromDist("provider/settings-reader.js") as typeof ReaderModule;
 const cli = fromDist("provider/report/report-cli.js") as typeof CliModule;
@@ -17,10 +17,13 @@ const cli = fromDist("provider/report/report-cli.js") as typeof CliModule;
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
 describe("the settings reader", () => {
-  it("knows every setting the README lists, each with its DOCSPACE_ variable", () => {
-    expect([...reader.SETTING_NAMES].sort()).toEqual(
-      ["apiKey", "maxConcurrentRequests", "maxConcurrentWrites", "maxImpactReads", "maxRemovalsPerRun", "maxRetries", "maxRetryDelayMs", "offboardingFile", "previewOnly", "rateWindowMs", "requestTimeoutMs", "requestsPerMinute", "summaryFile", "today", "url"].sort(),
-    );
+  it("knows every setting docs/settings.md lists, each with its DOCSPACE_ variable", () => {
+    const names = ["apiKey", "maxConcurrentRequests", "maxConcurrentWrites", "maxImpactReads", "maxRemovalsPerRun", "maxRetries", "maxRetryDelayMs", "offboardingFile", "pollMaxMs", "pollMinMs", "previewOnly", "rateWindowMs", "requestTimeoutMs", "requestsPerMinute", "summaryFile", "tasksPerQueue", "today", "unseenTaskHours", "url"];
+    expect([...reader.SETTING_NAMES].sort()).toEqual(names.sort());
+    // The table moved from the README to docs/settings.md (generated there by `npm run docs`).
+    const documented = [...readFileSync(join(ROOT, "docs", "settings.md"), "utf8").matchAll(/^\| `docspace:(\w+)` \| `(DOCSPACE_\w+)` \|/gm)];
+    expect(documented.map((m) => m[1]).sort()).toEqual(names.sort());
+    for (const m of documented) expect(m[2]).toBe(reader.envName(m[1] as ReaderModule.SettingName));
     expect(reader.envName("maxRemovalsPerRun")).toBe("DOCSPACE_MAX_REMOVALS_PER_RUN");
     expect(reader.envName("url")).toBe("DOCSPACE_URL");
     expect(reader.envName("apiKey")).toBe("DOCSPACE_API_KEY");
