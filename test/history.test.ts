@@ -28,7 +28,13 @@ const FIXTURES = join(ROOT, "test/fixtures/history");
 const FILE_TEXT = readFileSync(join(FIXTURES, "offboarding.yaml"), "utf8");
 
 type ExportJson = { version: number; deployment: { resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; initErrors?: string[] }>; pending_operations?: unknown[] } };
-const fixture = (): ExportJson => JSON.parse(readFileSync(join(FIXTURES, "stack-export.json"), "utf8")) as ExportJson;
+/** The real export, as if the stack's config named offboarding.yaml in the project folder (the fixture names a temporary path). */
+function fixture(): ExportJson {
+  const e = JSON.parse(readFileSync(join(FIXTURES, "stack-export.json"), "utf8")) as ExportJson;
+  const provider = e.deployment.resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs")!;
+  provider.inputs!["docspace:offboardingFile"] = provider.outputs!["docspace:offboardingFile"] = "offboarding.yaml";
+  return e;
+}
 
 const REMOVAL = "pulumi-nodejs:dynamic/docspace:UserRemoval";
 const TRANSFER = "pulumi-nodejs:dynamic/docspace:DataTransfer";
@@ -72,6 +78,7 @@ function archiveApi(p: ReturnType<typeof project>, e: ExportJson, now = new Date
     ledgerLabel: "offboarding.ledger.jsonl",
     exported: history.parseStackExport(JSON.stringify(e), "state.json"),
     source: "--state state.json",
+    projectDir: p.dir,
     dryRun: false,
     now,
     tool: "test",
@@ -242,6 +249,25 @@ describe("pulumi-docspace archive", () => {
       expect(readFileSync(p.ledger, "utf8"), name).toBe(text);
       expect(readFileSync(p.file, "utf8"), name).toBe(FILE_TEXT);
     }
+  });
+
+  it("refuses an export of another stack: one whose docspace:offboardingFile is another file, or another stack than the ledger's", async () => {
+    const p = project();
+    const other = fixture();
+    other.deployment.resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs")!.inputs!["docspace:offboardingFile"] = "staging/offboarding.yaml";
+    const r = await cli(p.dir, ["archive", "--state", p.state(other)]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/the stack's docspace:offboardingFile is staging\/offboarding\.yaml, not offboarding\.yaml: this stack does not apply offboarding\.yaml.*Nothing was written\./);
+    expect(readFileSync(p.file, "utf8")).toBe(FILE_TEXT);
+    expect(read(p.ledger)).toBe("");
+
+    expect(archiveApi(p, without(fixture(), ["nora.north@example.com", MARK, "gone.gary@example.com"])).archived).toHaveLength(1);
+    const ledger = read(p.ledger);
+    const staging = JSON.parse(JSON.stringify(fixture()).replace(/urn:pulumi:prod::/g, "urn:pulumi:staging::")) as ExportJson;
+    const again = await cli(p.dir, ["archive", "--state", p.state(staging)]);
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/offboarding\.ledger\.jsonl line 2 archived stack docspace-offboarding\/prod; these records are of docspace-offboarding\/staging\. One ledger \(and file\) belongs to one stack: select the stack that applies offboarding\.yaml \(--stack prod\)/);
+    expect(read(p.ledger)).toBe(ledger);
   });
 
   it("--dry-run says what it would archive and writes nothing", async () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseOffboardingFile, type Removal } from "../offboarding/parse";
 import { logicalName } from "../program/names";
 import { byEntry, judgeEntry, type Verdict } from "./eligibility";
@@ -16,7 +16,8 @@ import { withoutEntries, type FileEdit } from "./file-edit";
 import { appendToLedger, parseLedger, readLedger, tail, type Ledger } from "./ledger-file";
 import { LEDGER_FORMAT, LEDGER_VERSION, lineHash, stepKey, type ArchiveLine, type StepLine } from "./ledger-format";
 import { erasureOf, indexErasures, type Erasure } from "./ledger-index";
-import { recordsOf, type StackExport } from "./stack-export";
+import { configuredOffboardingFile, recordsOf, type StackExport } from "./stack-export";
+import { boundText } from "../docspace/errors";
 import type { Step } from "./steps";
 
 export interface ArchiveInput {
@@ -26,6 +27,8 @@ export interface ArchiveInput {
   ledger: string;
   ledgerLabel: string;
   exported: StackExport;
+  /** The Pulumi project's folder (where `pulumi stack export` ran): a relative docspace:offboardingFile is relative to it. */
+  projectDir: string;
   /** Where the export came from, for the ledger: "pulumi stack export" or "--state <file>". */
   source: string;
   dryRun: boolean;
@@ -47,7 +50,10 @@ export interface ArchiveResult {
   dryRun: boolean;
 }
 
-/** Runs the archive; throws LedgerError, OffboardingFileError or FileEditError with nothing written. */
+/** Archive refused as a whole (the export is of another stack than the file's); nothing was written. */
+export class ArchiveRefused extends Error {}
+
+/** Runs the archive; throws ArchiveRefused, LedgerError, OffboardingFileError or FileEditError with nothing written. */
 export function archive(input: ArchiveInput): ArchiveResult {
   const ledger = readLedger(input.ledger, input.ledgerLabel);
   const text = readFileSync(input.file, "utf8");
@@ -57,6 +63,7 @@ export function archive(input: ArchiveInput): ArchiveResult {
 
   const inLedger = new Set(ledger.steps.map(stepKey));
   const records = recordsOf(input.exported);
+  refuseAnotherStack(input, ledger, records[0]);
   const verdicts: Verdict[] = [...byEntry(records)].map(([entry, rs]) => judgeEntry(entry, rs, inLedger));
   const result: ArchiveResult = { archived: [], alreadyArchived: [], kept: [], relisted: [], edit: { text, removed: [] }, dryRun: input.dryRun, stack: records[0]?.stack };
   for (const v of verdicts) {
@@ -84,6 +91,28 @@ export function archive(input: ArchiveInput): ArchiveResult {
   if (lines.length > 0) appendToLedger(input.ledger, ledger, lines);
   if (result.edit.removed.length > 0) writeAtomically(input.file, result.edit.text);
   return result;
+}
+
+/**
+ * The export must be of the stack that applies this file: otherwise entries would leave a file
+ * whose own stack still holds their records (maybe unfinished, maybe a suspension whose drop
+ * re-enables someone). Checked two ways: the stack's docspace:offboardingFile, when set, names
+ * this file; and the ledger's earlier archives are of this stack.
+ */
+function refuseAnotherStack(input: ArchiveInput, ledger: Ledger, first: { stack: string; project: string } | undefined): void {
+  const configured = configuredOffboardingFile(input.exported);
+  if (configured !== undefined && resolve(input.projectDir, configured) !== resolve(input.file)) {
+    throw new ArchiveRefused(
+      `the stack's docspace:offboardingFile is ${boundText(configured, 200)}, not ${input.fileLabel}: this stack does not apply ${input.fileLabel}, and archiving its records would take entries out of a file another stack applies. ` +
+        `Select the stack that applies ${input.fileLabel} (--stack <name>), or give --file for the file this stack applies (run archive in the Pulumi project's folder). Nothing was written.`,
+    );
+  }
+  const other = first && ledger.archives.find((a) => a.stack !== first.stack || a.project !== first.project);
+  if (first && other) {
+    throw new ArchiveRefused(
+      `${input.ledgerLabel} line ${other.lineNumber} archived stack ${other.project}/${other.stack}; these records are of ${first.project}/${first.stack}. One ledger (and file) belongs to one stack: select the stack that applies ${input.fileLabel} (--stack ${other.stack}). Nothing was written.`,
+    );
+  }
 }
 
 const byStart = (a: Step, b: Step): number => (a.startedAt ?? "").localeCompare(b.startedAt ?? "");

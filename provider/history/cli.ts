@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { boundText } from "../docspace/errors";
 import { OffboardingFileError } from "../offboarding/parse";
-import { archive } from "./archive";
+import { archive, ArchiveRefused } from "./archive";
 import { renderArchive } from "./archive-report";
 import { auditRows, rowsAbout } from "./audit";
 import { FORMATS, renderAudit, type AuditFormat } from "./audit-render";
@@ -140,7 +140,7 @@ export async function runHistory(argv: readonly string[], io: HistoryIO): Promis
       io.stderr(`pulumi-docspace ${command}: ${e.message}\nRun \`pulumi-docspace ${command} --help\` for the options.\n`);
       return EXIT_USAGE;
     }
-    if (e instanceof LedgerError || e instanceof StackExportError || e instanceof OffboardingFileError || e instanceof FileEditError) {
+    if (e instanceof ArchiveRefused || e instanceof LedgerError || e instanceof StackExportError || e instanceof OffboardingFileError || e instanceof FileEditError) {
       io.stderr(`pulumi-docspace ${command}: ${e.message}\n`);
       return EXIT_FAILED;
     }
@@ -176,7 +176,7 @@ async function archiveCommand(argv: readonly string[], io: HistoryIO): Promise<n
   const ledgerLabel = args.values.has("--ledger") ? boundText(args.values.get("--ledger")!, 200) : ledgerPathFor(fileLabel);
   readLedger(ledger, ledgerLabel); // a ledger that is not whole is refused before the stack is read
   const { exported, source } = await stackRecords(args, io);
-  const result = archive({ file, fileLabel, ledger, ledgerLabel, exported, source, dryRun: args.flags.has("--dry-run"), now: (io.now ?? (() => new Date()))(), tool: toolName() });
+  const result = archive({ file, fileLabel, ledger, ledgerLabel, exported, source, projectDir: io.cwd, dryRun: args.flags.has("--dry-run"), now: (io.now ?? (() => new Date()))(), tool: toolName() });
   io.stdout(renderArchive(result, { fileLabel, ledgerLabel }));
   return EXIT_OK;
 }

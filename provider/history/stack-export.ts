@@ -123,6 +123,16 @@ export function recordsOf(exported: StackExport): StackRecord[] {
   return out;
 }
 
+/**
+ * The offboarding file the stack applies, when its config says (`docspace:offboardingFile`, kept
+ * in plain text as an input of the default pulumi-nodejs provider). Only that one setting is read.
+ */
+export function configuredOffboardingFile(exported: StackExport): string | undefined {
+  const provider = (exported.deployment.resources ?? []).find((r) => r.type === "pulumi:providers:pulumi-nodejs" && r.urn.endsWith("::default"));
+  const value = provider?.inputs?.["docspace:offboardingFile"];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
 /** Reads an export from a file (`--state`). */
 export function readExportFile(path: string, label = path): StackExport {
   let text: string;
