@@ -40,8 +40,8 @@ Then commit the file and the ledger together. The next \`pulumi up\` drops the a
 from the stack and does nothing at DocSpace; its preview says so for each entry.
 
 Options:
-  --file <path>      the offboarding file (default: ${DEFAULT_FILE})
-  --ledger <path>    the ledger (default: next to the file, <name>.ledger.jsonl)
+  --file <path>      the offboarding file (default: ${DEFAULT_FILE}); the ledger is next to it,
+                     <name>.ledger.jsonl, where the program reads it
   --state <file>     read the stack's records from this file (the output of \`pulumi stack export\`)
                      instead of running \`pulumi stack export\`
   --stack <name>     the stack for \`pulumi stack export\` (default: the selected stack)
@@ -65,7 +65,7 @@ Options:
   --person <email-or-id>     only the steps about this person (email in any letter case, or
                              DocSpace id), e.g. for a data-subject request
   --file <path>              the offboarding file, to find the ledger (default: ${DEFAULT_FILE})
-  --ledger <path>            the ledger (default: next to the file)
+  --ledger <path>            the ledger (default: next to the file), e.g. an older copy
   --state <file>             read the stack's records from this file (\`pulumi stack export\` output)
   --stack <name>             the stack for \`pulumi stack export\` (default: the selected stack)
   --ledger-only              read the ledger only (no stack, no pulumi CLI)
@@ -160,7 +160,7 @@ async function stackRecords(args: Args, io: HistoryIO): Promise<{ exported: Stac
 }
 
 async function archiveCommand(argv: readonly string[], io: HistoryIO): Promise<number> {
-  const args = parseArgs("archive", argv, ["--file", "--ledger", "--state", "--stack"], ["--dry-run"]);
+  const args = parseArgs("archive", argv, ["--file", "--state", "--stack"], ["--dry-run"]);
   if (args.help) {
     io.stdout(ARCHIVE_HELP);
     return EXIT_OK;
@@ -172,8 +172,9 @@ async function archiveCommand(argv: readonly string[], io: HistoryIO): Promise<n
     io.stderr(`pulumi-docspace archive: ${fileLabel}: there is no such file. Run it where the offboarding file is, or give --file <path>.\n`);
     return EXIT_FAILED;
   }
-  const ledger = args.values.has("--ledger") ? at(io, args.values.get("--ledger")!) : ledgerPathFor(file);
-  const ledgerLabel = args.values.has("--ledger") ? boundText(args.values.get("--ledger")!, 200) : ledgerPathFor(fileLabel);
+  // Always next to the file: that is where the program reads it (an entry it shows erased is refused there).
+  const ledger = ledgerPathFor(file);
+  const ledgerLabel = ledgerPathFor(fileLabel);
   readLedger(ledger, ledgerLabel); // a ledger that is not whole is refused before the stack is read
   const { exported, source } = await stackRecords(args, io);
   const result = archive({ file, fileLabel, ledger, ledgerLabel, exported, source, projectDir: io.cwd, dryRun: args.flags.has("--dry-run"), now: (io.now ?? (() => new Date()))(), tool: toolName() });
