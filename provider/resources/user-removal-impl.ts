@@ -131,7 +131,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     return failures.length > 0 ? { inputs: news, failures } : { inputs: withProviderOf(inputs, news) };
   }
   // The program's look at the whole file found the accounts a moment ago and would start this step.
-  const told = fileCheckOf(news, inputs);
+  const told = fileCheckOf(news, inputs, { transferTo: inputs.transferTo });
   if (told) failures.push(...runRules(inputs, { starts: true, account: told.userId, successor: told.successorId }));
   else try {
     const situation: Situation = { kind: "preview", previewOnly: previewOnly(), entryTransfers: !inputs.keepProfile && entryTransfers(accountLabel(inputs)) };
