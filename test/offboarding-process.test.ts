@@ -593,6 +593,44 @@ describe("taking an entry out never re-enables an account in the middle of somet
   });
 });
 
+describe("taking a disable entry out never re-enables an account someone else disabled after this stack did", () => {
+  /** Another admin (Dana) changing the status through the web UI's route, PUT people/status/{status}. */
+  async function statusByAnotherAdmin(status: 1 | 2, id: string): Promise<void> {
+    const res = await fetch(`${s.url}/api/2.0/people/status/${status}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${KEYS.admin}`, "content-type": "application/json" },
+      body: JSON.stringify({ userIds: [id], resendAll: false }),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  /** Every status change of `id` as the portal recorded it: [status, who]. */
+  const changesOf = (id: string): Array<[number, string]> => s.portal.statusChanges.filter((c) => c.userIds.includes(id)).map((c) => [c.status, c.callerId]);
+
+  for (const how of ["the entry taken out", "pulumi destroy"] as const) {
+    it(`re-enabled and disabled again by another admin between two runs, then ${how}: it stays disabled`, async () => {
+      const stack = new Stack();
+      await stack.up([disable(JANE)], BEFORE);
+      expect(stack.outputs(SUSPENSION, JANE)).toMatchObject({ disabledByStack: true });
+      await statusByAnotherAdmin(1, USERS.jane);
+      await statusByAnotherAdmin(2, USERS.jane); // say, the account was compromised
+      // The real server writes no `terminated` on this route (docspace-api.md 7.9): none is left, as there.
+      s.portal.liveUser(USERS.jane)!.terminatedAt = undefined;
+
+      const out = how === "pulumi destroy" ? await stack.destroy(BEFORE) : await stack.up([], BEFORE);
+      expect(failed(out)).toEqual([]);
+      expect(out.writes).toEqual([]);
+      expect(stack.state.size).toBe(0);
+      expect(changesOf(USERS.jane)).toEqual([
+        [2, USERS.owner],
+        [1, USERS.admin],
+        [2, USERS.admin],
+      ]);
+      expect(s.portal.liveUser(USERS.jane)!.status).toBe(2);
+    });
+  }
+});
+
 describe("pulumi destroy", () => {
   it("re-enables only the account a disable entry of this stack disabled; nobody else is removed, re-enabled or written to", async () => {
     const stack = new Stack();
