@@ -42,7 +42,7 @@ export interface AccountOutcome {
   /** For a dated removal: the date, and whether this run removes it. */
   removeAfter?: string;
   removalDue?: boolean;
-  /** For a disabled account: whether this stack disabled it (only then does taking the entry out re-enable it). */
+  /** For a disabled account: whether this stack disabled it (for the audit trail; taking the entry out never re-enables it). */
   disabledByStack?: pulumi.Output<boolean>;
 }
 
