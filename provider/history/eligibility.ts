@@ -4,9 +4,8 @@
  * - it erased the person: a UserRemoval that is Completed, with DocSpace's proof (removed; removed
  *   with a transfer; or recorded as already removed);
  * - every other record of the entry is finished too (its DataTransfer Completed with proof);
- * - dropping its records touches nothing at the portal. A UserRemoval's or DataTransfer's delete
- *   never does; an AccountSuspension's delete re-enables the account unless the record says a
- *   removal took it over, that this stack did not disable it, or that DocSpace proved it gone.
+ * - dropping its records touches nothing at the portal: no delete of this package's resources
+ *   writes (an AccountSuspension's delete never re-enables anyone).
  * A disable alone, or a transfer that keeps the profile, is not an erasure: the account still
  * exists and the entry keeps it disabled, so it stays in the stack (and in the file).
  */
@@ -51,12 +50,6 @@ function notFinished(r: StackRecord): string | undefined {
   }
 }
 
-/** Whether deleting a suspension record is a no-op at the portal (account-suspension-impl.ts `remove`'s first test). */
-function suspensionDropIsSilent(r: StackRecord & { type: "AccountSuspension" }): boolean {
-  const s = r.state;
-  return s === undefined ? false : s.handedOver || !s.disabledByStack || s.status === "Gone";
-}
-
 /** The verdict for one entry's records, given the steps the ledger already holds (by stepKey). */
 export function judgeEntry(entry: string, records: readonly StackRecord[], inLedger: ReadonlySet<string>): Verdict {
   const removals = records.filter((r) => r.type === "UserRemoval");
@@ -67,21 +60,12 @@ export function judgeEntry(entry: string, records: readonly StackRecord[], inLed
       kind: "keep",
       why: transfer
         ? "a transfer that keeps the profile is not an erasure: the account still exists (disabled) and the entry keeps it so; it is archived with its removal, once the entry has one (removeAfter)"
-        : "a disable is not an erasure: the account still exists (disabled) and the entry keeps it so (taking the entry out re-enables it if this stack disabled it); suspensions are not archived",
+        : "a disable is not an erasure: the account still exists (disabled); suspensions are not archived",
     };
   }
   for (const r of records) {
     const why = notFinished(r);
     if (why) return { entry, kind: "keep", why };
-  }
-  for (const r of records) {
-    if (r.type === "AccountSuspension" && r.state !== undefined && !suspensionDropIsSilent(r)) {
-      return {
-        entry,
-        kind: "keep",
-        why: "its AccountSuspension record is not marked handed over to the removal, so dropping it could re-enable the account at DocSpace; run `pulumi up` first (it marks the suspension handed over), then archive",
-      };
-    }
   }
   const steps = records.map(stepOf).filter((s): s is Step => s !== undefined);
   const fresh = steps.filter((s) => !inLedger.has(stepKey(s)));
