@@ -61,6 +61,8 @@ export interface SimUser {
   ldap: boolean;
   /** Signs in through SSO (`isSSO`). */
   sso: boolean;
+  /** Administers the People module (`listAdminModules` holds "people"): only the owner may reassign their data. */
+  peopleAdmin: boolean;
   /** The old seed flag: "owns rooms" for reassign/necessary even with no SimRoom; cleared when a task hands them over. */
   ownsRooms: boolean;
   /** Bytes in the personal folder and its trash: what a removal destroys. */
@@ -377,6 +379,7 @@ export class Portal {
         status: u.status ?? defaultStatus(u.activationStatus, u.invitedById),
         ldap: u.ldap ?? false,
         sso: u.sso ?? false,
+        peopleAdmin: false,
         ownsRooms: u.ownsRooms ?? false,
         usedSpace: u.usedSpace ?? 0,
         activationStatus: u.activationStatus ?? 1,
@@ -407,6 +410,7 @@ export class Portal {
       status: partial.status ?? defaultStatus(partial.activationStatus, partial.invitedById),
       ldap: partial.ldap ?? false,
       sso: partial.sso ?? false,
+      peopleAdmin: partial.peopleAdmin ?? false,
       ownsRooms: partial.ownsRooms ?? false,
       usedSpace: partial.usedSpace ?? 0,
       activationStatus: partial.activationStatus ?? 1,
@@ -850,7 +854,8 @@ export class Portal {
     const from = this.liveUser(fromUserId);
     const refuseFrom = (): SimFailure => new SimFailure(400, `Can not reassign data from user with id = ${from ? from.id : LOST_USER_ID}`);
     if (!from || from.type === "Owner" || from.id === caller.id || !this.isTerminated(from)) throw refuseFrom();
-    if (from.type === "DocSpaceAdmin" && caller.type !== "Owner") throw refuseFrom();
+    // ReassignController.StartReassign: a DocSpace admin's or a People-module admin's data, only for the owner.
+    if ((from.type === "DocSpaceAdmin" || from.peopleAdmin) && caller.type !== "Owner") throw refuseFrom();
     return this.startTask("reassign", caller, from.id, to.id, deleteProfile, true);
   }
 

@@ -314,7 +314,9 @@ export class DocSpaceSimulator {
     entry.callerId = caller.id;
     const key = this.portal.keys.get(m![1]!.trim())!;
     const granted = key.permissions.length === 0 || key.permissions.includes("*") ? ["*:write"] : key.permissions;
-    if (!scopesFor(method, route.template).some((s) => granted.includes(s))) return respond(403, undefined);
+    // ScopesMap maps GET keys/@self to "*", which sets no scope policy: any key may read its own permissions.
+    const unscoped = method === "GET" && route.template === "keys/@self";
+    if (!unscoped && !scopesFor(method, route.template).some((s) => granted.includes(s))) return respond(403, undefined);
 
     // Rate limiter: empty-bodied 429 with headers.
     const isWrite = method !== "GET";
@@ -557,6 +559,7 @@ export class DocSpaceSimulator {
       isAdmin: u.type === "DocSpaceAdmin",
       isRoomAdmin: u.type === "RoomAdmin",
       isLDAP: u.ldap,
+      listAdminModules: u.peopleAdmin ? ["people"] : undefined,
       isOwner: u.type === "Owner",
       isVisitor: u.type === "Guest",
       isCollaborator: u.type === "User",

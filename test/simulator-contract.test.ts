@@ -588,3 +588,20 @@ describe("10. the simulator's own record (startedTasks, tasksFor, removedUsers)"
     expect(new Set(s.portal.removedUsers()).size).toBe(s.portal.removedUsers().length);
   });
 });
+
+describe("11. keys/@self and People-module admins", () => {
+  it("GET keys/@self needs no scope (AuthorizationExtension.ScopesMap maps it to \"*\"): a key scoped to accounts:read reads its own permissions", async () => {
+    s.portal.addApiKey(USERS.admin, "sk-sim-contract-scoped", ["accounts:read"]);
+    const r = await call("GET", "keys/@self", { key: "sk-sim-contract-scoped" });
+    expect(r.status).toBe(200);
+  });
+
+  it("a People-module admin carries listAdminModules [\"people\"], and reassign/start takes their data only from the owner (ReassignController.StartReassign: IsProductAdministratorAsync(PeopleProductID))", async () => {
+    const pa = s.portal.addUser({ email: "people.admin@example.com", type: "RoomAdmin", peopleAdmin: true, status: 2 });
+    expect((await call("GET", `people/${pa.id}`)).json!.response).toMatchObject({ listAdminModules: ["people"] });
+    const byAdmin = await call("POST", "people/reassign/start", { key: KEYS.admin, body: { fromUserId: pa.id, toUserId: USERS.archive } });
+    expect(byAdmin.status).toBe(400);
+    expect(JSON.stringify(byAdmin.json)).toContain(`Can not reassign data from user with id = ${pa.id}`);
+    expect((await call("POST", "people/reassign/start", { body: { fromUserId: pa.id, toUserId: USERS.archive } })).status).toBe(200);
+  });
+});
