@@ -11,7 +11,7 @@ import { DocSpaceClient } from "../docspace/client";
 import { isDocSpaceError } from "../docspace/errors";
 import { closeConnections } from "../docspace/transport";
 import type { SettingsInput } from "../docspace/settings";
-import { assess, type RemovalAsk, type Verdict } from "../resources/evidence";
+import { assess, type RemovalAsk, type Verdict } from "../resources/gate/decide";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
 import { lookUpAll, refKey, type AccountRef } from "../resources/accounts";

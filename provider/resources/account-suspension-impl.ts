@@ -10,11 +10,11 @@ import { withDeadline } from "../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import { employeeType, isActive, isDisabled, type Employee } from "../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "./accounts";
-import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./credentials";
-import { assess, type RemovalAsk, type Verdict } from "./evidence";
-import { portalMismatch, proveGone } from "./outcome";
+import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./host-settings";
+import { assess, type RemovalAsk, type Verdict } from "./gate/decide";
+import { portalMismatch, proveGone } from "./gate/outcome";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import { recordStep } from "./run-registry";
+import { recordStep } from "./run-record";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountLabel, accountProperty } from "./user-removal-model";
 

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
-import { configureFromStack, portalClient } from "./credentials";
+import { configureFromStack, portalClient } from "./host-settings";
 import { describeAccount, keyAccount } from "./accounts";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 

@@ -10,8 +10,8 @@ import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docs
 import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable, nameOf } from "./accounts";
-import type { Plan } from "./evidence";
-import { outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./outcome";
+import type { Plan } from "./gate/decide";
+import { outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./gate/outcome";
 import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import type { Action } from "../entry-rules";
 

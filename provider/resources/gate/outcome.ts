@@ -7,12 +7,12 @@
  * reassign/necessary is no answer either: it says whether the person owns or joins a room.
  * Nothing in this module writes.
  */
-import type { DocSpaceClient } from "../docspace/client";
-import { boundText, DocSpaceError } from "../docspace/errors";
-import { TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
-import type { TaskQueue } from "../docspace/task-slots";
-import { identityMismatch, lookUp, type AccountRef, describeAccount } from "./accounts";
-import type { Action } from "../entry-rules";
+import type { DocSpaceClient } from "../../docspace/client";
+import { boundText, DocSpaceError } from "../../docspace/errors";
+import { TaskStatus, type Employee, type TaskProgress } from "../../docspace/schemas";
+import type { TaskQueue } from "../../docspace/task-slots";
+import { identityMismatch, lookUp, type AccountRef, describeAccount } from "../accounts";
+import type { Action } from "../../entry-rules";
 
 /** DocSpace's two kinds of task: remove/start, and reassign/start (with or without the profile). */
 export type TaskKind = TaskQueue;

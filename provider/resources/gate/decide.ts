@@ -11,13 +11,13 @@
  * Nothing is cached here: accounts.ts only shares a read among callers asking at the same moment.
  * Nothing in this module writes to the portal.
  */
-import type { DocSpaceClient } from "../docspace/client";
-import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../docspace/schemas";
-import { describeAccount, identityMismatch, keyAccount, keyScopes, lookUp, sameEmail, sameId, type AccountRef, type Lookup } from "./accounts";
+import type { DocSpaceClient } from "../../docspace/client";
+import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../../docspace/schemas";
+import { describeAccount, identityMismatch, keyAccount, keyScopes, lookUp, sameEmail, sameId, type AccountRef, type Lookup } from "../accounts";
 import { goneProof, isUnfinished, notProof, outcomeOf, portalMismatch, taskKindOf, type Seen } from "./outcome";
-import { isDue } from "../clock";
-import type { Action } from "../entry-rules";
-import type { RemovalStatus } from "./user-removal-model";
+import { isDue } from "../../clock";
+import type { Action } from "../../entry-rules";
+import type { RemovalStatus } from "../user-removal-model";
 
 export interface Failure {
   property: string;
