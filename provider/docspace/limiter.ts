@@ -102,7 +102,8 @@ class SlidingWindow {
   }
 }
 
-export class PortalGate {
+/** Every request to one portal from this process waits here for a slot and for room in the window. */
+export class RequestLimiter {
   private readonly all: Semaphore;
   private readonly writes: Semaphore;
   private readonly window: SlidingWindow;
@@ -134,17 +135,21 @@ export class PortalGate {
   }
 }
 
-const gates = new Map<string, PortalGate>();
+/**
+ * One limiter per portal origin and limits, per process: DocSpace limits a portal's callers as a
+ * whole, so every client in the process shares it. It holds only slots and request times, no
+ * answer and nothing a decision depends on.
+ */
+const limiters = new Map<string, RequestLimiter>();
 
-/** One gate per portal origin and limits, per process. */
-export function gateFor(origin: string, limits: PortalLimits): PortalGate {
+export function limiterFor(origin: string, limits: PortalLimits): RequestLimiter {
   const key = `${origin}|${limits.maxConcurrentRequests}|${limits.maxConcurrentWrites}|${limits.requestsPerWindow}|${limits.windowMs}`;
-  let gate = gates.get(key);
-  if (!gate) {
-    gate = new PortalGate(limits);
-    gates.set(key, gate);
+  let limiter = limiters.get(key);
+  if (!limiter) {
+    limiter = new RequestLimiter(limits);
+    limiters.set(key, limiter);
   }
-  return gate;
+  return limiter;
 }
 
 export function sleep(ms: number): Promise<void> {

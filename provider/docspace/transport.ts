@@ -12,7 +12,7 @@ import { Agent, request, errors as undiciErrors } from "undici";
 import type { Dispatcher } from "undici";
 import { adviceFor, boundText, DocSpaceError, type DocSpaceErrorKind } from "./errors";
 import { currentDeadline } from "./deadline";
-import { gateFor, sleep, WaitExpired, type PortalGate } from "./limiter";
+import { limiterFor, sleep, WaitExpired, type RequestLimiter } from "./limiter";
 import { errorEnvelopeSchema, successEnvelopeSchema, validationProblemSchema } from "./schemas";
 import type { PortalSettings } from "./settings";
 
@@ -61,12 +61,12 @@ const MAX_REDIRECTS = 3;
 const BASE_DELAY_MS = 500;
 
 export class Transport {
-  private readonly gate: PortalGate;
+  private readonly limiter: RequestLimiter;
   /** Portal and a fingerprint of the key (never the key): computed once, used as a cache key on every lookup. */
   readonly identity: string;
 
   constructor(private readonly settings: PortalSettings) {
-    this.gate = gateFor(settings.origin, settings.limits);
+    this.limiter = limiterFor(settings.origin, settings.limits);
     this.identity = `${settings.origin}#${createHash("sha256").update(settings.apiKey).digest("hex").slice(0, 16)}`;
   }
 
@@ -86,7 +86,7 @@ export class Transport {
       let failure: DocSpaceError;
       try {
         if (Date.now() >= deadline) throw this.deadlineReached(spec, operation);
-        return await this.gate.run(spec.method !== "GET", () => this.once(spec, operation, deadline), deadline);
+        return await this.limiter.run(spec.method !== "GET", () => this.once(spec, operation, deadline), deadline);
       } catch (e) {
         if (e instanceof WaitExpired) throw this.deadlineReached(spec, operation);
         if (!(e instanceof DocSpaceError)) throw e;
