@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { DocSpaceError } from "./docspace/errors";
-import { settingsInputSchema, type SettingsInput } from "./docspace/settings";
+import { parseApiKey, parsePortalUrl, PORTAL_DEFAULTS, settingsInputSchema, type SettingsInput } from "./docspace/settings";
 import { daySchema } from "./entry-rules";
 import { utcDay } from "./clock";
 
@@ -29,7 +29,8 @@ const wholeNumber = (min: number) => z.coerce.number().int().min(min);
 
 /**
  * One line per setting: its parser, what a good value looks like (for the message), how to fix
- * it, and its default. The order is the README's table.
+ * it, and its default (the client's from docspace/settings.ts PORTAL_DEFAULTS, the one table of
+ * them). The order is the README's table.
  */
 export const SPECS = {
   url: { schema: z.string(), expected: "", fix: "" },
@@ -41,14 +42,14 @@ export const SPECS = {
     fix: "Set it with `pulumi config set docspace:maxRemovalsPerRun 50`.",
     fallback: 20,
   },
-  maxConcurrentRequests: { schema: settingsInputSchema.shape.maxConcurrentRequests, expected: "a whole number from 1 to 1000", fix: "" },
-  maxConcurrentWrites: { schema: settingsInputSchema.shape.maxConcurrentWrites, expected: "a whole number from 1 to 1000", fix: "" },
-  requestsPerMinute: { schema: settingsInputSchema.shape.requestsPerMinute, expected: "a whole number from 1 to 1000000", fix: "" },
-  rateWindowMs: { schema: settingsInputSchema.shape.rateWindowMs, expected: "a whole number of milliseconds, 1 or more", fix: "" },
-  requestTimeoutMs: { schema: settingsInputSchema.shape.requestTimeoutMs, expected: "a whole number of milliseconds, 1 or more", fix: "" },
-  maxRetries: { schema: settingsInputSchema.shape.maxRetries, expected: "a whole number from 0 to 20", fix: "" },
-  maxRetryDelayMs: { schema: settingsInputSchema.shape.maxRetryDelayMs, expected: "a whole number of milliseconds, 0 or more", fix: "" },
-  tasksPerQueue: { schema: settingsInputSchema.shape.tasksPerQueue, expected: "a whole number from 1 to 50", fix: "DocSpace runs one task at a time per queue; raise it only for a portal with several server processes." },
+  maxConcurrentRequests: { schema: settingsInputSchema.shape.maxConcurrentRequests, expected: "a whole number from 1 to 1000", fix: "", fallback: PORTAL_DEFAULTS.maxConcurrentRequests },
+  maxConcurrentWrites: { schema: settingsInputSchema.shape.maxConcurrentWrites, expected: "a whole number from 1 to 1000", fix: "", fallback: PORTAL_DEFAULTS.maxConcurrentWrites },
+  requestsPerMinute: { schema: settingsInputSchema.shape.requestsPerMinute, expected: "a whole number from 1 to 1000000", fix: "", fallback: PORTAL_DEFAULTS.requestsPerMinute },
+  rateWindowMs: { schema: settingsInputSchema.shape.rateWindowMs, expected: "a whole number of milliseconds, 1 or more", fix: "", fallback: PORTAL_DEFAULTS.rateWindowMs },
+  requestTimeoutMs: { schema: settingsInputSchema.shape.requestTimeoutMs, expected: "a whole number of milliseconds, 1 or more", fix: "", fallback: PORTAL_DEFAULTS.requestTimeoutMs },
+  maxRetries: { schema: settingsInputSchema.shape.maxRetries, expected: "a whole number from 0 to 20", fix: "", fallback: PORTAL_DEFAULTS.maxRetries },
+  maxRetryDelayMs: { schema: settingsInputSchema.shape.maxRetryDelayMs, expected: "a whole number of milliseconds, 0 or more", fix: "", fallback: PORTAL_DEFAULTS.maxRetryDelayMs },
+  tasksPerQueue: { schema: settingsInputSchema.shape.tasksPerQueue, expected: "a whole number from 1 to 50", fix: "DocSpace runs one task at a time per queue; raise it only for a portal with several server processes.", fallback: PORTAL_DEFAULTS.tasksPerQueue },
   unseenTaskHours: {
     schema: z.coerce.number().positive().max(24 * 30),
     expected: "a number of hours above 0 (at most 720)",
@@ -135,14 +136,19 @@ export function readSettings(source: SettingsSource = {}): Settings {
 const PORTAL_SETTINGS = ["url", "apiKey", "maxConcurrentRequests", "maxConcurrentWrites", "requestsPerMinute", "rateWindowMs", "requestTimeoutMs", "maxRetries", "maxRetryDelayMs", "tasksPerQueue"] as const;
 
 /**
- * What a DocSpaceClient needs: the portal, the key and the client-side limits, by the same rule.
- * The URL and key are checked by the client itself (docspace/settings.ts), which names them.
+ * What a DocSpaceClient needs, by the same rule: the settings that are set (the client takes the
+ * rest from PORTAL_DEFAULTS). The URL and key are checked here, by docspace/settings.ts's rules,
+ * naming the place they came from (docspace:url, DOCSPACE_URL, or the report's --url); one left
+ * unset is the client's to report.
  */
 export function portalSettings(source: SettingsSource = {}): SettingsInput {
   const out: Record<string, unknown> = {};
   for (const name of PORTAL_SETTINGS) {
-    const v = readSetting(name, source);
-    if (v !== undefined) out[name] = v;
+    const found = rawValue(name, source);
+    if (found === undefined) continue;
+    if (name === "url") out.url = parsePortalUrl(found.raw, found.where);
+    else if (name === "apiKey") out.apiKey = parseApiKey(found.raw, found.where);
+    else out[name] = readSetting(name, source);
   }
   return out as SettingsInput;
 }

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import type * as Package from "../provider/index";
 import type * as RemovalImpl from "../provider/resources/user-removal-impl";
-import type * as Credentials from "../provider/resources/host-settings";
+import type * as HostSettingsModule from "../provider/resources/host-settings";
 import type * as SimulatorModule from "../simulator/server";
 import type * as HostModule from "../tools/provider-host";
 import type * as LifecycleModule from "../tools/lifecycle";
@@ -28,7 +28,7 @@ export const fromDist = (path: string): unknown => nodeRequire(join(ROOT, "dist"
 
 export const pkg = fromPackage(".") as typeof Package;
 export const removalImpl = fromPackage("dist/provider/resources/user-removal-impl.js") as typeof RemovalImpl;
-export const credentials = fromDist("provider/resources/host-settings.js") as typeof Credentials;
+export const hostSettings = fromDist("provider/resources/host-settings.js") as typeof HostSettingsModule;
 export const sim = fromDist("simulator/server.js") as typeof SimulatorModule;
 export const hostModule = fromDist("tools/provider-host.js") as typeof HostModule;
 export const lifecycle = fromDist("tools/lifecycle.js") as typeof LifecycleModule;
@@ -71,8 +71,7 @@ export async function startSimulator(options: SimulatorModule.SimulatorOptions =
 
 /** Points the provider code in this process at `url` with `key` (the environment fallback). */
 export function usePortal(url: string, key: string, extra: Record<string, string> = {}): void {
-  credentials.resetConfiguration();
-  removalImpl.resetRunGuard();
+  removalImpl.resetRunGuard(); // a fresh host context: settings, client, run record
   process.env.DOCSPACE_URL = url;
   process.env.DOCSPACE_API_KEY = key;
   process.env.DOCSPACE_POLL_MIN_MS = "50";

@@ -85,7 +85,7 @@ class Stack {
     const original = console.log;
     console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
     try {
-      const { resources } = await lifecycle.declareResources(() => program.defineOffboarding({ file: this.file }), { config: { "docspace:today": day } });
+      const { resources } = await lifecycle.declareResources(() => program.defineOffboarding({ file: this.file }), { config: { "docspace:today": day }, stored: this.state });
       return { resources, log: lines.join("\n") };
     } finally {
       console.log = original;

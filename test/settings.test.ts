@@ -1,7 +1,7 @@
 /**
  * One reader for every setting (provider/settings-reader.ts): config docspace:X, else DOCSPACE_X,
  * else the default, with errors naming the setting a bad value came from; and the three places
- * that read settings (the providers' credentials, the program, the report command) all go by it.
+ * that read settings (the providers' host settings, the program, the report command) all go by it.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type * as ReaderModule from "../provider/settings-reader";
 import type * as CliModule from "../provider/report/report-cli";
-import { credentials, fromDist, KEYS, lifecycle, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
+import { fromDist, hostSettings, KEYS, lifecycle, program, removalImpl, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
 
 const reader = fromDist("provider/settings-reader.js") as typeof ReaderModule;
 const cli = fromDist("provider/report/report-cli.js") as typeof CliModule;
@@ -39,7 +39,9 @@ describe("the settings reader", () => {
       today: ["2027-01-02", "2027-05-05", "2027-01-02", "2027-05-05", new Date().toISOString().slice(0, 10)],
       offboardingFile: ["a.yaml", "b.yaml", "a.yaml", "b.yaml", "offboarding.yaml"],
       summaryFile: ["s.md", "t.md", "s.md", "t.md", undefined],
-      maxConcurrentWrites: ["3", "4", 3, 4, undefined],
+      // The client limits default from the same table (docspace/settings.ts PORTAL_DEFAULTS).
+      maxConcurrentWrites: ["3", "4", 3, 4, 15],
+      requestTimeoutMs: ["9", "10", 9, 10, 30_000],
     };
     for (const [name, [fromConfig, fromEnv, parsedConfig, parsedEnv, fallback]] of Object.entries(values)) {
       const n = name as ReaderModule.SettingName;
@@ -80,14 +82,31 @@ describe("every reader of settings goes by the one rule", () => {
   afterEach(() => {
     for (const k of Object.keys(process.env)) if (k.startsWith("DOCSPACE_") && !(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);
-    credentials.resetConfiguration();
+    removalImpl.resetRunGuard();
   });
 
   it("the providers: stack config first, then the environment", () => {
     usePortal(s.url, KEYS.owner, { DOCSPACE_MAX_REMOVALS_PER_RUN: "7", DOCSPACE_TODAY: "2027-05-05", DOCSPACE_PREVIEW_ONLY: "yes" });
-    expect([credentials.maxRemovalsPerRun(), credentials.scheduleDay(), credentials.previewOnly()]).toEqual([7, "2027-05-05", true]);
-    credentials.configureFromStack(config({ "docspace:maxRemovalsPerRun": "3", "docspace:today": "2027-01-02", "docspace:previewOnly": "false" }));
-    expect([credentials.maxRemovalsPerRun(), credentials.scheduleDay(), credentials.previewOnly()]).toEqual([3, "2027-01-02", false]);
+    const settings = new hostSettings.HostSettings();
+    expect([settings.maxRemovalsPerRun(), settings.scheduleDay(), settings.previewOnly()]).toEqual([7, "2027-05-05", true]);
+    settings.configure(config({ "docspace:maxRemovalsPerRun": "3", "docspace:today": "2027-01-02", "docspace:previewOnly": "false" }));
+    expect([settings.maxRemovalsPerRun(), settings.scheduleDay(), settings.previewOnly()]).toEqual([3, "2027-01-02", false]);
+  });
+
+  it("a bad portal URL or key is reported under the name it came from: DOCSPACE_URL from the environment, docspace:url from the stack", () => {
+    usePortal("ftp://portal.example.com", KEYS.owner);
+    const settings = new hostSettings.HostSettings();
+    expect(() => settings.portalClient()).toThrow(/^DOCSPACE_URL must start with https:\/\//);
+    settings.configure(config({ "docspace:url": "https://portal.example.com/some/path" }));
+    expect(() => settings.portalClient()).toThrow(/^docspace:url must be the portal's address only/);
+    usePortal(s.url, "Bearer sk-abc");
+    expect(() => new hostSettings.HostSettings().portalClient()).toThrow(/^DOCSPACE_API_KEY must be the key alone/);
+    const stack = new hostSettings.HostSettings();
+    stack.configure(config({ "docspace:apiKey": "Bearer sk-abc" }));
+    expect(() => stack.portalClient()).toThrow(/^docspace:apiKey must be the key alone/);
+    // The reader's own view of the portal settings names the source too.
+    expect(() => reader.portalSettings({ env: { DOCSPACE_URL: "http://portal.example.com" } })).toThrow(/^DOCSPACE_URL uses http:\/\/ for portal\.example\.com/);
+    expect(() => reader.portalSettings({ config: config({ "docspace:url": "not a url" }) })).toThrow(/^docspace:url is not a valid URL/);
   });
 
   it("the program: the client limits come from the environment too, and a bad one names its variable", async () => {
@@ -95,6 +114,13 @@ describe("every reader of settings goes by the one rule", () => {
     writeFileSync(join(dir, "offboarding.yaml"), "version: 1\nremovals:\n  - email: jane.doe@example.com\n");
     usePortal(s.url, KEYS.owner, { DOCSPACE_REQUEST_TIMEOUT_MS: "soon" });
     await expect(lifecycle.declareResources(() => program.defineOffboarding({ baseDir: dir }))).rejects.toThrow(/^DOCSPACE_REQUEST_TIMEOUT_MS must be a whole number of milliseconds/);
+  });
+
+  it("the program: a bad DOCSPACE_URL is named as DOCSPACE_URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-"));
+    writeFileSync(join(dir, "offboarding.yaml"), "version: 1\nremovals:\n  - email: jane.doe@example.com\n");
+    usePortal("https://portal.example.com/api/2.0", KEYS.owner);
+    await expect(lifecycle.declareResources(() => program.defineOffboarding({ baseDir: dir }))).rejects.toThrow(/^DOCSPACE_URL must be the portal's address only/);
   });
 
   it("the program: DOCSPACE_OFFBOARDING_FILE names the file when the stack config does not", async () => {

@@ -300,12 +300,13 @@ describe("configuration", () => {
     const reason = async () => (await check({ email: "jane.doe@example.com" })).failures?.map((f) => f.reason).join(" ");
     usePortal("", "");
     expect(await reason()).toMatch(/docspace:url/);
+    // From the environment (usePortal sets DOCSPACE_URL / DOCSPACE_API_KEY): named as the variable.
     usePortal("http://portal.example.com", KEYS.owner);
-    expect(await reason()).toMatch(/docspace:url uses http:\/\/ for portal.example.com/);
+    expect(await reason()).toMatch(/^DOCSPACE_URL uses http:\/\/ for portal.example.com/);
     usePortal(s.url, "");
     expect(await reason()).toMatch(/pulumi config set --secret docspace:apiKey/);
     usePortal(s.url, "sk-bad key with spaces");
-    expect(await reason()).toMatch(/docspace:apiKey is malformed/);
+    expect(await reason()).toMatch(/^DOCSPACE_API_KEY is malformed/);
     usePortal(s.url, "sk-revoked-or-wrong");
     expect(await reason()).toMatch(/HTTP 401.*Check docspace:apiKey/);
     expect(await reason()).not.toContain("sk-revoked-or-wrong");

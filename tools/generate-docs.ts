@@ -11,7 +11,6 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolveSettings } from "../provider/docspace/settings";
 import { offboardingJsonSchema } from "../provider/offboarding/json-schema";
 import { envName, SETTING_NAMES, SPECS, type SettingName } from "../provider/settings-reader";
 
@@ -54,27 +53,14 @@ function code(v: unknown): string {
   return `\`${String(v)}\``;
 }
 
-/**
- * The default a setting takes when neither config nor environment gives it: the settings table's
- * own, else what the client resolves a setting left out to (the portal limits).
- */
+/** The default a setting takes when neither config nor environment gives it: the settings table's own (SPECS). */
 function defaultOf(name: SettingName): string {
   const given = SETTING_MEANINGS[name]?.default;
   if (given !== undefined) return given;
   const spec = SPECS[name] as { fallback?: unknown };
-  if (spec.fallback !== undefined) {
-    if (typeof spec.fallback === "function") throw new Error(`tools/generate-docs.ts: the setting ${name} has a computed default; say it in SETTING_MEANINGS.${name}.default`);
-    return code(spec.fallback);
-  }
-  const resolved = resolveSettings({ url: "https://docs.example.com", apiKey: "sk-docs-generator" }) as unknown as Record<string, unknown>;
-  const limits = (resolved.limits ?? {}) as Record<string, unknown>;
-  const renamed: Record<string, string> = { requestsPerMinute: "requestsPerWindow", rateWindowMs: "windowMs" };
-  for (const key of [name, renamed[name]]) {
-    if (key === undefined) continue;
-    if (typeof resolved[key] === "number") return code(resolved[key]);
-    if (typeof limits[key] === "number") return code(limits[key]);
-  }
-  throw new Error(`tools/generate-docs.ts: no default found for the setting ${name}; give it one in the settings table, or say it in SETTING_MEANINGS.${name}.default`);
+  if (spec.fallback === undefined) throw new Error(`tools/generate-docs.ts: no default found for the setting ${name}; give it one in the settings table, or say it in SETTING_MEANINGS.${name}.default`);
+  if (typeof spec.fallback === "function") throw new Error(`tools/generate-docs.ts: the setting ${name} has a computed default; say it in SETTING_MEANINGS.${name}.default`);
+  return code(spec.fallback);
 }
 
 /** The settings table of docs/settings.md. */

@@ -55,6 +55,11 @@ export async function declareResources(
     config?: Record<string, string>;
     preview?: boolean;
     timeoutMs?: number;
+    /**
+     * The stack's records: as the engine does, a resource the stack holds resolves its outputs to
+     * its stored ones for the program (so a removal's `ownTransfer` sees its transfer's status).
+     */
+    stored?: StackState;
   } = {},
 ): Promise<{ resources: DeclaredResource[]; result: unknown }> {
   const project = opts.project ?? "docspace-offboarding";
@@ -65,8 +70,10 @@ export async function declareResources(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
         const inputs = args.inputs as Props;
-        resources.push({ urn: urnFor(args.type, args.name, project, stack), type: args.type, name: args.name, inputs });
-        return { id: `${args.name}-id`, state: inputs };
+        const urn = urnFor(args.type, args.name, project, stack);
+        resources.push({ urn, type: args.type, name: args.name, inputs });
+        const held = opts.stored?.get(urn);
+        return held ? { id: held.id, state: { ...inputs, ...held.outputs } } : { id: `${args.name}-id`, state: inputs };
       },
       call: (args: pulumi.runtime.MockCallArgs) => args.inputs as Record<string, unknown>,
     },

@@ -1,7 +1,7 @@
 /**
  * Client-side limits shared by every request to one portal from one process, so that hundreds of
  * parallel resource operations in one provider host queue here instead of tripping DocSpace's
- * rate limiter (defaults: 1500 requests a minute, 50 concurrent reads, 15 concurrent writes).
+ * rate limiter (defaults in settings.ts: 1500 requests a minute, 50 concurrent requests, 15 concurrent writes).
  */
 
 export interface PortalLimits {
@@ -13,13 +13,6 @@ export interface PortalLimits {
   requestsPerWindow: number;
   windowMs: number;
 }
-
-export const DEFAULT_LIMITS: PortalLimits = {
-  maxConcurrentRequests: 50,
-  maxConcurrentWrites: 15,
-  requestsPerWindow: 1500,
-  windowMs: 60_000,
-};
 
 /** Thrown when a deadline passes while waiting for a slot: nothing was sent. */
 export class WaitExpired extends Error {}

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { DocSpaceError } from "./errors";
-import { DEFAULT_LIMITS, type PortalLimits } from "./limiter";
+import type { PortalLimits } from "./limiter";
 
 export interface PortalSettings {
   /** The portal's origin, e.g. https://example.onlyoffice.com (no path, no trailing slash). */
@@ -21,6 +21,22 @@ export interface PortalSettings {
   /** Tasks this process keeps in flight per DocSpace queue (remove, reassign): DocSpace runs one at a time. */
   tasksPerQueue: number;
 }
+
+/**
+ * What each client setting is when nobody sets it: the one table of these defaults. The settings
+ * reader's table (settings-reader.ts SPECS) names them for config and environment; a client built
+ * without the reader gets the same.
+ */
+export const PORTAL_DEFAULTS = {
+  maxConcurrentRequests: 50,
+  maxConcurrentWrites: 15,
+  requestsPerMinute: 1500,
+  rateWindowMs: 60_000,
+  requestTimeoutMs: 30_000,
+  maxRetries: 6,
+  maxRetryDelayMs: 60_000,
+  tasksPerQueue: 1,
+} as const;
 
 export const settingsInputSchema = z.object({
   url: z.string().optional(),
@@ -109,20 +125,23 @@ export function resolveSettings(input: SettingsInput): PortalSettings {
     const first = parsed.error.issues[0]!;
     throw new DocSpaceError("configuration", `docspace:${first.path.join(".")} is invalid: ${first.message}.`);
   }
-  const s = parsed.data;
-  const windowMs = s.rateWindowMs ?? DEFAULT_LIMITS.windowMs;
+  const s = { ...PORTAL_DEFAULTS, ...withoutUndefined(parsed.data) };
   return {
     origin: parsePortalUrl(s.url),
     apiKey: parseApiKey(s.apiKey),
     limits: {
-      maxConcurrentRequests: s.maxConcurrentRequests ?? DEFAULT_LIMITS.maxConcurrentRequests,
-      maxConcurrentWrites: s.maxConcurrentWrites ?? DEFAULT_LIMITS.maxConcurrentWrites,
-      requestsPerWindow: s.requestsPerMinute ?? DEFAULT_LIMITS.requestsPerWindow,
-      windowMs,
+      maxConcurrentRequests: s.maxConcurrentRequests,
+      maxConcurrentWrites: s.maxConcurrentWrites,
+      requestsPerWindow: s.requestsPerMinute,
+      windowMs: s.rateWindowMs,
     },
-    requestTimeoutMs: s.requestTimeoutMs ?? 30_000,
-    maxRetries: s.maxRetries ?? 6,
-    maxRetryDelayMs: s.maxRetryDelayMs ?? 60_000,
-    tasksPerQueue: s.tasksPerQueue ?? 1,
+    requestTimeoutMs: s.requestTimeoutMs,
+    maxRetries: s.maxRetries,
+    maxRetryDelayMs: s.maxRetryDelayMs,
+    tasksPerQueue: s.tasksPerQueue,
   };
+}
+
+function withoutUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import type { DocSpaceClient } from "../docspace/client";
 import { readImpact, type Impact, type ImpactAction } from "../impact/impact";
 import { impactAsOutput, renderImpactBlock, renderImpactSummary, type Json } from "../impact/render";
-import type { Plan } from "../resources/gate/decide";
+import type { Plan } from "../resources/gate/assess";
 
 /** An account the gate would newly act on in this run. */
 export interface PlannedAction {

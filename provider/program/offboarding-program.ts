@@ -224,7 +224,7 @@ function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs
     if (plan.remove) {
       removal = new UserRemoval(
         name,
-        { ...common, transferTo: r.transferTo, alreadyRemoved: r.alreadyRemoved || undefined, timeoutSeconds: r.timeoutSeconds, removeAfter: r.removeAfter, fileCheck: told },
+        { ...common, transferTo: r.transferTo, alreadyRemoved: r.alreadyRemoved || undefined, timeoutSeconds: r.timeoutSeconds, removeAfter: r.removeAfter, fileCheck: told, afterTransfer: transfer },
         before.length > 0 ? { dependsOn: [...before] } : undefined,
       );
     }

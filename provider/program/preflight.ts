@@ -1,7 +1,7 @@
 /**
  * The program's look at the whole file before it declares anything. Pulumi checks resources one
  * at a time and stops at the first refusal, and with `--skip-preview` the first removals may
- * start before the last entry is checked. So the program asks the same gate (evidence.ts) about
+ * start before the last entry is checked. So the program asks the same gate (resources/gate/) about
  * every entry at once, read-only, and refuses the run, naming every problem with its line, before
  * a single resource exists. What it finds for a step it would start is handed to that resource's
  * check (props.ts FileCheck), which then reads nothing again; every other entry's check asks the
@@ -11,7 +11,7 @@ import { DocSpaceClient } from "../docspace/client";
 import { isDocSpaceError } from "../docspace/errors";
 import { closeConnections } from "../docspace/transport";
 import type { SettingsInput } from "../docspace/settings";
-import { assess, type RemovalAsk, type Verdict } from "../resources/gate/decide";
+import { assess, type RemovalAsk, type Verdict } from "../resources/gate/assess";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
 import { lookUpAll, refKey, type AccountRef } from "../resources/accounts";

@@ -1,8 +1,9 @@
 /**
  * AccountSuspension's provider methods: disabling an account, the reversible first step of
- * offboarding. Its gate is the same as a removal's (evidence.ts, purpose "disable"): the right
+ * offboarding. Its gate is the same as a removal's (gate/, action "disable"): the right
  * person, never the owner or the key's own account, an admin only when asked for. Deleting the
- * record never re-enables the account (see remove). Keep these exported names stable: old state runs them.
+ * record never re-enables the account (see remove). Each method takes the host's context
+ * (host-context.ts). Keep the exported method names at the end stable: old state runs them.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { DocSpaceClient } from "../docspace/client";
@@ -10,20 +11,16 @@ import { withDeadline } from "../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import { employeeType, isActive, isDisabled, type Employee } from "../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "./accounts";
-import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./host-settings";
-import { assess, type RemovalAsk, type Verdict } from "./gate/decide";
-import { portalMismatch, proveGone } from "./gate/outcome";
+import { hostContext, type HostContext, type ProviderMethods } from "./host-context";
+import { assess, type RemovalAsk, type Verdict } from "./gate/assess";
+import { proveGone } from "./gate/outcome";
+import { noAccount, otherPortal, refusedStep } from "./gate/reasons";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import { recordStep } from "./run-record";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountLabel, accountProperty } from "./user-removal-model";
 
 /** A disable is one read and one write; it never needs a removal's long deadline. */
 const STEP_SECONDS = 120;
-
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-  configureFromStack(req.config);
-}
 
 function askOf(inputs: SuspensionInputs): RemovalAsk {
   return { account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! }, action: "disable", allowAdmin: inputs.allowAdmin ?? false };
@@ -39,9 +36,8 @@ function targetOf(verdict: Verdict, inputs: SuspensionInputs, origin: string): {
     case "refuse":
       return { reason: verdict.failures.map((f) => f.reason).join(" ") };
     case "absent":
-      return { reason: `${verdict.reason} Fix the entry if it has a typo, or delete it.` };
     case "gone":
-      return { reason: `No DocSpace account has the id ${inputs.userId} at ${origin} (${verdict.proof}). Fix the entry if it has a typo, or delete it.` };
+      return { reason: noAccount(verdict, inputs, origin, true) };
     default:
       return { target: verdict.plan.target };
   }
@@ -50,7 +46,7 @@ function targetOf(verdict: Verdict, inputs: SuspensionInputs, origin: string): {
 // ---- check ---------------------------------------------------------------------------------
 
 /** A new suspension asks the gate what the create would ask it; one already in the stack is left to diff. */
-export async function check(olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
+async function checkIn(ctx: HostContext, olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
   const raw = withoutProvider(news);
   if (containsUnknown(raw)) return { inputs: news };
   const parsed = suspensionInputsSchema.safeParse(raw);
@@ -64,8 +60,8 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   let account = told?.userId;
   if (account === undefined) {
     try {
-      const client = portalClient();
-      const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: previewOnly(), entryTransfers: false });
+      const client = ctx.settings.portalClient();
+      const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: ctx.settings.previewOnly(), entryTransfers: false });
       const found = targetOf(verdict, inputs, client.origin);
       if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
       account = found.target.id;
@@ -73,7 +69,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
       return { inputs: news, failures: [portalFailure(e, prop)] };
     }
   }
-  const problems = recordStep("disable", { label: accountLabel(inputs), account });
+  const problems = ctx.run.recordStep({ label: accountLabel(inputs), account });
   if (problems.length > 0) return { inputs: news, failures: problems.map((reason) => ({ property: prop, reason })) };
   return { inputs: normalised };
 }
@@ -84,7 +80,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
 async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previous: SuspensionState | undefined): Promise<SuspensionState> {
   const verdict = await assess(client, askOf(inputs), { kind: "start" });
   const found = targetOf(verdict, inputs, client.origin);
-  if ("reason" in found) throw new DocSpaceError("precondition", `Refusing to disable ${accountLabel(inputs)}: ${found.reason}`, { notSent: true });
+  if ("reason" in found) throw new DocSpaceError("precondition", refusedStep("disable", accountLabel(inputs), found.reason), { notSent: true });
   const target = found.target;
   let after = target;
   let disabledNow = false;
@@ -125,10 +121,10 @@ async function disableOrLearn(client: DocSpaceClient, target: Employee): Promise
   }
 }
 
-export async function create(props: Props): Promise<dynamic.CreateResult> {
+async function createIn(ctx: HostContext, props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
-  refuseIfPreviewOnly(`disable ${accountLabel(inputs)}`, "Nothing was changed.");
-  const client = portalClient();
+  ctx.settings.refuseIfPreviewOnly(`disable ${accountLabel(inputs)}`, "Nothing was changed.");
+  const client = ctx.settings.portalClient();
   const state = await withDeadline(Date.now() + STEP_SECONDS * 1000, () => suspend(client, inputs, undefined));
   return { id: state.userId, outs: withoutUndefined(state) };
 }
@@ -137,16 +133,16 @@ export async function create(props: Props): Promise<dynamic.CreateResult> {
  * Handing over to a removal, or a new reason, only updates the record. An account found active
  * again (re-enabled outside this tool while the file still says to disable it) is disabled again.
  */
-export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+async function updateIn(ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
   const state = parseSuspensionState(olds);
   const inputs = parseInputs(news);
   // Once a removal has taken the account over, it stays taken over: its data may be gone already.
   const handedOver = state.handedOver || (inputs.handedOver ?? false);
   const recordOnly = { ...state, handedOver, reason: inputs.reason, allowAdmin: inputs.allowAdmin ?? false };
   if (state.status === "Gone" || handedOver) return { outs: withoutUndefined(recordOnly) };
-  refuseIfPreviewOnly(`disable ${accountLabel(inputs)}`, "Nothing was changed.");
-  const client = portalClient();
-  const other = portalMismatch(client, state.portal);
+  ctx.settings.refuseIfPreviewOnly(`disable ${accountLabel(inputs)}`, "Nothing was changed.");
+  const client = ctx.settings.portalClient();
+  const other = otherPortal(client.origin, state.portal);
   if (other) throw new DocSpaceError("configuration", other);
   const next = await withDeadline(Date.now() + STEP_SECONDS * 1000, () => suspend(client, { ...inputs, userId: state.userId, email: undefined }, state));
   return { outs: withoutUndefined(next) };
@@ -161,16 +157,16 @@ async function observe(client: DocSpaceClient, state: SuspensionState): Promise<
   return { ...state, status: isDisabled(seen.user) ? "Disabled" : "Active" };
 }
 
-export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
+async function readIn(ctx: HostContext, id: string, props: Props): Promise<dynamic.ReadResult> {
   const state = parseSuspensionState(props);
-  return { id, props: withoutUndefined(await observe(portalClient(), state)) };
+  return { id, props: withoutUndefined(await observe(ctx.settings.portalClient(), state)) };
 }
 
 /**
  * Another account is a replacement. A changed reason or hand-over is an update. So is an account
  * that DocSpace shows active again while the file still says to disable it: the update disables it.
  */
-export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+async function diffIn(ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
   const state = parseSuspensionState(olds);
   const raw = withoutProvider(news);
   for (const field of ["email", "userId"] as const) if (raw[field] === UNKNOWN) return { changes: true, replaces: [field] };
@@ -183,7 +179,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
   if ((inputs.handedOver === true && !state.handedOver) || (inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
   if (state.handedOver || state.status === "Gone") return { changes: false };
   try {
-    const look = await lookUp(portalClient(), { userId: state.userId });
+    const look = await lookUp(ctx.settings.portalClient(), { userId: state.userId });
     return { changes: look.found && isActive(look.user) };
   } catch (e) {
     if (isDocSpaceError(e)) return { changes: false }; // the checks and the update will say what is wrong
@@ -204,3 +200,26 @@ export async function remove(_id: string, props: Props): Promise<void> {
   // Nothing is read or written at the portal. (Read the state for its shape only.)
   parseSuspensionState(props);
 }
+
+// ---- the provider methods ------------------------------------------------------------------
+
+/** AccountSuspension's provider methods, acting in one host's context. */
+export function suspensionMethods(ctx: HostContext): ProviderMethods {
+  return {
+    configure: async (req) => ctx.settings.configure(req.config),
+    check: (olds: Props, news: Props) => checkIn(ctx, olds, news),
+    diff: (id: string, olds: Props, news: Props) => diffIn(ctx, id, olds, news),
+    create: (props: Props) => createIn(ctx, props),
+    read: (id: string, props: Props) => readIn(ctx, id, props),
+    update: (id: string, olds: Props, news: Props) => updateIn(ctx, id, olds, news),
+    delete: (id: string, props: Props) => remove(id, props),
+  };
+}
+
+// The names state written by earlier versions calls: each acts in this host's context.
+export const configure = (req: dynamic.ConfigureRequest): Promise<void> => suspensionMethods(hostContext()).configure(req);
+export const check = (olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> => checkIn(hostContext(), olds, news);
+export const diff = (id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> => diffIn(hostContext(), id, olds, news);
+export const create = (props: Props): Promise<dynamic.CreateResult> => createIn(hostContext(), props);
+export const read = (id: string, props: Props): Promise<dynamic.ReadResult> => readIn(hostContext(), id, props);
+export const update = (id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> => updateIn(hostContext(), id, olds, news);

@@ -1,6 +1,6 @@
 /**
  * Reading accounts for both resources: by email or id, the key's own account and rights, and
- * disabling accounts. Deciding what the answers mean is evidence.ts's job, not this module's.
+ * disabling accounts. Deciding what the answers mean is the gate's (gate/), not this module's.
  *
  * Freshness: inside a step (a create or update that may start a removal) a read is reused only if
  * it was sent after that step began, so parallel steps share requests but a step never decides
@@ -11,7 +11,8 @@
  * removal through that DocSpace would not. Outside a step (check, during preview) the key's facts
  * are reused for KEY_REUSE_MS (one read per preview, not one per entry: nothing is started from a
  * preview), and account lookups only while in flight. Reads or disables asked for
- * within a few milliseconds of each other go out as one request.
+ * within a few milliseconds of each other go out as one request. All of it is kept per client (a
+ * client belongs to one provider host's context, or to one look of the program), never per process.
  */
 import type { DocSpaceClient } from "../docspace/client";
 import { stepStartedAt } from "../docspace/deadline";
@@ -34,10 +35,30 @@ export type Lookup =
 
 const KEY_REUSE_MS = 60_000;
 const KEY_STEP_REUSE_MS = 5_000;
-const recent = new Map<string, { sentAt: number; settled: boolean; answer: Promise<unknown> }>();
+
+/** One client's shared reads, batches, and email lookups in flight. */
+interface ClientReads {
+  recent: Map<string, { sentAt: number; settled: boolean; answer: Promise<unknown> }>;
+  emails?: Batch<string, Employee[]>;
+  disables?: Batch<string, Employee>;
+  emailLookupsInFlight: number;
+}
+
+/** Attached to the client object: gone with it (no process-wide table of answers). */
+const byClient = new WeakMap<DocSpaceClient, ClientReads>();
+
+function readsOf(client: DocSpaceClient): ClientReads {
+  let r = byClient.get(client);
+  if (!r) {
+    r = { recent: new Map(), emailLookupsInFlight: 0 };
+    byClient.set(client, r);
+  }
+  return r;
+}
 
 /** One request for identical reads, under the freshness rule above; a failed read is never reused. */
-function shared<T>(key: string, read: () => Promise<T>, reuse: { outsideStepMs: number; beforeStepMs: number } = { outsideStepMs: 0, beforeStepMs: 0 }): Promise<T> {
+function shared<T>(client: DocSpaceClient, key: string, read: () => Promise<T>, reuse: { outsideStepMs: number; beforeStepMs: number } = { outsideStepMs: 0, beforeStepMs: 0 }): Promise<T> {
+  const recent = readsOf(client).recent;
   const started = stepStartedAt();
   const hit = recent.get(key);
   const fresh = hit && (started !== undefined ? hit.sentAt >= started - reuse.beforeStepMs : !hit.settled || hit.sentAt >= Date.now() - reuse.outsideStepMs);
@@ -96,35 +117,30 @@ class Batch<K, V> {
 }
 
 const BATCH_WINDOW_MS = 15;
-const emailBatches = new Map<string, Batch<string, Employee[]>>();
-const disableBatches = new Map<string, Batch<string, Employee>>();
 
 /** Accounts whose stored address matches `email` (ignoring case), from one search over many addresses. */
 function searchEmails(client: DocSpaceClient): Batch<string, Employee[]> {
-  let b = emailBatches.get(client.identity);
-  if (!b) {
-    b = new Batch(BATCH_WINDOW_MS, 40, async (emails) => {
-      const found = new Map<string, Employee[]>(emails.map((e) => [e, []]));
-      await searchAddresses(client, emails, found);
-      return found;
-    });
-    emailBatches.set(client.identity, b);
-  }
-  return b;
+  const reads = readsOf(client);
+  reads.emails ??= new Batch(BATCH_WINDOW_MS, 40, async (emails) => {
+    const found = new Map<string, Employee[]>(emails.map((e) => [e, []]));
+    await searchAddresses(client, emails, found);
+    return found;
+  });
+  return reads.emails;
 }
 
 /**
  * Looks an account up as the entry names it. By email: DocSpace's exact lookup, and when it finds
  * nothing, a search that ignores letter case (the stored address may have capitals). By id:
- * people/{id}. The answer is returned as given; its identity is checked by evidence.ts.
+ * people/{id}. The answer is returned as given; its identity is checked by the gate.
  */
 export async function lookUp(client: DocSpaceClient, ref: AccountRef, opts: { newRequest?: boolean } = {}): Promise<Lookup> {
   if (ref.userId !== undefined) {
     if (opts.newRequest) return byId(client, ref.userId);
-    return shared(`${client.identity}|id:${ref.userId.toLowerCase()}`, () => byId(client, ref.userId));
+    return shared(client, `id:${ref.userId.toLowerCase()}`, () => byId(client, ref.userId));
   }
   const email = ref.email;
-  return shared(`${client.identity}|email:${email.toLowerCase()}`, () => byEmail(client, email));
+  return shared(client, `email:${email.toLowerCase()}`, () => byEmail(client, email));
 }
 
 async function byId(client: DocSpaceClient, userId: string): Promise<Lookup> {
@@ -135,14 +151,13 @@ async function byId(client: DocSpaceClient, userId: string): Promise<Lookup> {
   }
 }
 
-let emailLookupsInFlight = 0;
-
 async function byEmail(client: DocSpaceClient, email: string): Promise<Lookup> {
-  emailLookupsInFlight++;
+  const reads = readsOf(client);
+  reads.emailLookupsInFlight++;
   try {
     return await byEmailCounted(client, email);
   } finally {
-    emailLookupsInFlight--;
+    reads.emailLookupsInFlight--;
   }
 }
 
@@ -150,7 +165,7 @@ async function byEmailCounted(client: DocSpaceClient, email: string): Promise<Lo
   // Many lookups at once (parallel creates, the program's look at a whole file): one search
   // answers most of them. A lookup alone (the engine checks one resource at a time) asks
   // directly rather than wait for a batch that would never form.
-  const batched = emailLookupsInFlight <= 1 ? undefined : await searchEmails(client).ask(email.toLowerCase());
+  const batched = readsOf(client).emailLookupsInFlight <= 1 ? undefined : await searchEmails(client).ask(email.toLowerCase());
   if (batched && batched.length === 1) return { found: true, user: batched[0]! };
   if (batched && batched.length > 1) {
     throw new DocSpaceError("unexpected-response", `DocSpace has ${batched.length} accounts with the address ${email} (${batched.map((u) => u.id).join(", ")}); refusing to guess which one is meant. Name the account by id instead.`);
@@ -188,7 +203,7 @@ const KEY_FACTS_REUSE = { outsideStepMs: KEY_REUSE_MS, beforeStepMs: KEY_STEP_RE
 
 /** The key's own account: undefined when DocSpace refuses to show it to this key (a scope missing). */
 export function keyAccount(client: DocSpaceClient): Promise<Employee | undefined> {
-  return shared(`${client.identity}|@self`, async () => {
+  return shared(client, "@self", async () => {
     try {
       return await client.self();
     } catch (e) {
@@ -203,7 +218,7 @@ export function keyAccount(client: DocSpaceClient): Promise<Employee | undefined
  * undefined when the portal has no such route. A refusal is not expected, so it is an error.
  */
 export function keyScopes(client: DocSpaceClient): Promise<string[] | undefined> {
-  return shared(`${client.identity}|keys/@self`, async () => {
+  return shared(client, "keys/@self", async () => {
     try {
       return (await client.currentKey()).permissions;
     } catch (e) {
@@ -220,14 +235,11 @@ export function keyScopes(client: DocSpaceClient): Promise<string[] | undefined>
  * refused, so a refused batch is retried one account at a time.
  */
 export async function disable(client: DocSpaceClient, userId: string): Promise<Employee> {
-  let b = disableBatches.get(client.identity);
-  if (!b) {
-    b = new Batch(BATCH_WINDOW_MS, 50, async (ids) => {
-      const updated = await client.setStatus(ids, 2);
-      return new Map(updated.map((u) => [u.id.toLowerCase(), u]));
-    });
-    disableBatches.set(client.identity, b);
-  }
+  const reads = readsOf(client);
+  const b = (reads.disables ??= new Batch(BATCH_WINDOW_MS, 50, async (ids) => {
+    const updated = await client.setStatus(ids, 2);
+    return new Map(updated.map((u) => [u.id.toLowerCase(), u]));
+  }));
   const id = userId.toLowerCase();
   const batched = await b.ask(id);
   if (batched && isDisabled(batched)) return batched;
@@ -243,12 +255,9 @@ export function nameOf(u: Employee): string {
   return u.displayName || [u.firstName, u.lastName].filter(Boolean).join(" ");
 }
 
-/** Says how an answer differs from the person asked for, or undefined when it is them. */
-export function identityMismatch(ref: AccountRef, user: Employee): string | undefined {
-  if (ref.userId !== undefined) {
-    return sameId(user.id, ref.userId) ? undefined : `DocSpace answered with another account: ${describeAccount(user)} (id ${user.id})`;
-  }
-  return sameEmail(user.email, ref.email) ? undefined : `DocSpace answered with another person: ${describeAccount(user)} (email ${user.email ?? "none"})`;
+/** Whether an answer is the person asked for: the same id, or the same address (letter case aside). */
+export function answersRef(ref: AccountRef, user: Employee): boolean {
+  return ref.userId !== undefined ? sameId(user.id, ref.userId) : sameEmail(user.email, ref.email);
 }
 
 export function sameId(a: string, b: string): boolean {

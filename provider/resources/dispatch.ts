@@ -10,21 +10,24 @@
  * real methods on the object, so every later call goes straight to the implementation. Called any
  * other way first, it refuses: no check is ever skipped.
  *
+ * The host's context (host-context.ts: its settings and what its checks have seen across
+ * entries) is created when the host first configures a provider, and every kind's methods are
+ * given it here, explicitly.
+ *
  * Stable across releases: state written by this version calls `install(provider, kind, req)` with
  * the kinds below, whatever version is installed when it runs.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import * as userRemoval from "./user-removal-impl";
-import * as accountSuspension from "./account-suspension-impl";
-import * as selfDelete from "./self-delete-impl";
+import { removalMethods } from "./user-removal-impl";
+import { suspensionMethods } from "./account-suspension-impl";
+import { selfDeleteMethods } from "./self-delete-impl";
+import { hostContext, type HostContext, type ProviderMethods } from "./host-context";
 
-type Props = Record<string, unknown>;
-
-const KINDS = {
-  UserRemoval: userRemoval,
-  AccountSuspension: accountSuspension,
-  SelfDeleteRequest: selfDelete,
-} as const;
+const KINDS: Record<"UserRemoval" | "AccountSuspension" | "SelfDeleteRequest", (ctx: HostContext) => ProviderMethods> = {
+  UserRemoval: removalMethods,
+  AccountSuspension: suspensionMethods,
+  SelfDeleteRequest: selfDeleteMethods,
+};
 
 export type ProviderKind = keyof typeof KINDS;
 
@@ -33,18 +36,9 @@ function isConfigureRequest(req: unknown): req is dynamic.ConfigureRequest {
   return typeof config?.get === "function";
 }
 
-/** The kind's methods, as Pulumi's host calls them. */
-export function methodsOf(kind: ProviderKind): Required<Pick<dynamic.ResourceProvider, "configure" | "check" | "diff" | "create" | "read" | "update" | "delete">> {
-  const impl = KINDS[kind];
-  return {
-    configure: (req) => impl.configure(req),
-    check: (olds: Props, news: Props) => impl.check(olds, news),
-    diff: (id: string, olds: Props, news: Props) => impl.diff(id, olds, news),
-    create: (inputs: Props) => impl.create(inputs),
-    read: (id: string, props: Props) => impl.read(id, props),
-    update: (id: string, olds: Props, news: Props) => impl.update(id, olds, news),
-    delete: (id: string, props: Props) => impl.remove(id, props),
-  };
+/** The kind's methods, as Pulumi's host calls them, acting in `ctx` (this host's, by default). */
+export function methodsOf(kind: ProviderKind, ctx: HostContext = hostContext()): ProviderMethods {
+  return KINDS[kind](ctx);
 }
 
 /** The stored provider's first call: `configure`, from Pulumi's host. Installs the kind's methods on `provider` and configures it. */

@@ -50,6 +50,20 @@ export function fileCheckOf(news: Props, entry: { userId?: string; email?: strin
   return told.data;
 }
 
+/**
+ * A removal's `ownTransfer` input: its entry also declares a DataTransfer that the engine runs
+ * before it (the program sets it, with that transfer's status as the stack holds it). Whether that
+ * transfer is unfinished: any status but Completed, or unknown (the engine creates or updates it in
+ * this run). A transfer running now may then be the entry's own. Never stored: check returns the
+ * inputs as the schema parses them, which drops it.
+ */
+export function ownTransferRuns(news: Props): boolean {
+  const own = news.ownTransfer;
+  if (own === undefined || own === null) return false;
+  if (typeof own !== "object") return own === UNKNOWN;
+  return (own as { status?: unknown }).status !== "Completed";
+}
+
 export function containsUnknown(props: Props): boolean {
   return Object.values(props).some((v) => v === UNKNOWN);
 }

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
-import { configureFromStack, portalClient } from "./host-settings";
+import { hostContext, type HostContext, type ProviderMethods } from "./host-context";
 import { describeAccount, keyAccount } from "./accounts";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
@@ -24,10 +24,6 @@ export const selfDeleteStateSchema = z.object({
 });
 export type SelfDeleteState = z.infer<typeof selfDeleteStateSchema>;
 
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-  configureFromStack(req.config);
-}
-
 function refusal(caller: Employee | undefined): string | undefined {
   if (!caller) return undefined;
   if (caller.isOwner) return `The API key belongs to the portal owner ${describeAccount(caller)}; DocSpace does not let the owner delete their own profile (transfer ownership first). Use the key of the account that should receive the instructions.`;
@@ -39,7 +35,7 @@ function refusal(caller: Employee | undefined): string | undefined {
  * Only a request that would be sent now asks the portal who the key belongs to. Once sent, the
  * person may follow the link and their key stops working: later previews must not depend on it.
  */
-export async function check(olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
+async function checkIn(ctx: HostContext, olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
   const raw = withoutProvider(news);
   if (containsUnknown(raw)) return { inputs: news };
   const parsed = inputsSchema.safeParse(raw);
@@ -48,7 +44,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   if (Object.keys(previous).length > 0 && (previous.trigger ?? "") === (parsed.data.trigger ?? "")) return { inputs: news };
   let caller: Employee | undefined;
   try {
-    caller = await keyAccount(portalClient());
+    caller = await keyAccount(ctx.settings.portalClient());
   } catch (e) {
     return { inputs: news, failures: [portalFailure(e, "")] };
   }
@@ -68,9 +64,9 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
  * is retried. A lost answer is recorded as "Unconfirmed" (a partial create): it may have been
  * sent, so it is not sent again unless the trigger changes.
  */
-export async function create(props: Props): Promise<dynamic.CreateResult> {
+async function createIn(ctx: HostContext, props: Props): Promise<dynamic.CreateResult> {
   const inputs = inputsSchema.parse(withoutProvider(props));
-  const client = portalClient();
+  const client = ctx.settings.portalClient();
   const caller = await keyAccount(client);
   if (!caller) throw new DocSpaceError("forbidden", "The API key may not read its own account (GET people/@self was refused); nothing was sent. Use a key with all permissions, or with accounts.self:read (to read its own account) and accounts:write (which PUT people/self/delete needs).");
   const refused = refusal(caller);
@@ -122,6 +118,26 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
 export async function remove(): Promise<void> {
   return;
 }
+
+// ---- the provider methods ------------------------------------------------------------------
+
+/** SelfDeleteRequest's provider methods, acting in one host's context. */
+export function selfDeleteMethods(ctx: HostContext): ProviderMethods {
+  return {
+    configure: async (req) => ctx.settings.configure(req.config),
+    check: (olds: Props, news: Props) => checkIn(ctx, olds, news),
+    diff: (id: string, olds: Props, news: Props) => diff(id, olds, news),
+    create: (props: Props) => createIn(ctx, props),
+    read: (id: string, props: Props) => read(id, props),
+    update: (id: string, olds: Props, news: Props) => update(id, olds, news),
+    delete: () => remove(),
+  };
+}
+
+// The names state written by earlier versions calls: each acts in this host's context.
+export const configure = (req: dynamic.ConfigureRequest): Promise<void> => selfDeleteMethods(hostContext()).configure(req);
+export const check = (olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> => checkIn(hostContext(), olds, news);
+export const create = (props: Props): Promise<dynamic.CreateResult> => createIn(hostContext(), props);
 
 export function stripHtml(html: string): string {
   return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").trim();

@@ -1,38 +1,35 @@
 /**
  * UserRemoval's provider methods: Pulumi's side of things. Every decision about the portal is the
- * gate's (evidence.ts); this module turns its verdicts into check failures, creates, updates and
- * partial records. The serialized provider (user-removal.ts) is a set of one-line shims that load
- * this module by package name inside the host. Keep these exported names and signatures stable:
+ * gate's (gate/); this module turns its verdicts into check failures, creates, updates and partial
+ * records. Each method takes the host's context (host-context.ts): its settings, and what this run
+ * has checked across entries. The serialized provider loads this module (or the dispatch) by
+ * package name inside the host. Keep the exported method names and signatures at the end stable:
  * old state runs them.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
-import { configureFromStack, maxRemovalsPerRun, pollPacing, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay, unseenTaskHoldMs } from "./host-settings";
-import { countNewRemoval, entryTransfers, noteFinishedTransfer, noteHeldTransfer, recordStep, resetRun } from "./run-record";
-import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./gate/decide";
-import { confirmAlreadyGone, outcomeOf, portalMismatch, taskKindOf } from "./gate/outcome";
-import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
+import { freshHostContext, hostContext, type HostContext, type ProviderMethods } from "./host-context";
+import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./gate/assess";
+import { confirmAlreadyGone, outcomeOf, taskKindOf } from "./gate/outcome";
+import { absentAtStart, goneAtStart, noAccount, otherPortal, refusedStep } from "./gate/reasons";
+import { adoptAndFollow, completed, initialState, progressOf, recordAfter, RemovalIncomplete, startAndFollow } from "./user-removal-run";
 import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
+import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, ownTransferRuns, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
 
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-  configureFromStack(req.config);
-}
-
-function askOf(inputs: UserRemovalInputs): RemovalAsk {
+function askOf(ctx: HostContext, inputs: UserRemovalInputs): RemovalAsk {
   return {
     account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! },
     action: inputs.keepProfile ? "transfer" : "remove",
     transferTo: inputs.transferTo,
     allowAdmin: inputs.allowAdmin ?? false,
-    schedule: inputs.removeAfter !== undefined && !inputs.keepProfile ? { removeAfter: inputs.removeAfter, today: scheduleDay() } : undefined,
+    schedule: inputs.removeAfter !== undefined && !inputs.keepProfile ? { removeAfter: inputs.removeAfter, today: ctx.settings.scheduleDay() } : undefined,
   };
 }
 
-/** A stored record, as the gate knows it. */
-function storedRecord(state: UserRemovalState): StoredRecord {
+/** A stored record, as the gate knows it; `now` decides whether its task may still wait in DocSpace's queue. */
+function storedRecord(ctx: HostContext, state: UserRemovalState, now: number): StoredRecord {
   return {
     userId: state.userId,
     email: state.email,
@@ -40,25 +37,16 @@ function storedRecord(state: UserRemovalState): StoredRecord {
     action: actionOfMode(state.mode),
     transferToId: state.transferToId,
     status: state.status,
-    taskMayWait: taskMayWait(state, Date.now(), unseenTaskHoldMs()),
+    taskMayWait: taskMayWait(state, now, ctx.settings.unseenTaskHoldMs()),
   };
-}
-
-/** What to do about an entry whose account does not exist. */
-const ABSENT_ADVICE =
-  "Fix the entry if it has a typo. If the account was removed already (by an interrupted `pulumi up`, whose removal finished meanwhile, or by hand), add `alreadyRemoved: true` to the entry to record it (without `removeAfter` or another action): it is accepted only while DocSpace has no such account. Or delete the entry.";
-
-// ---- what this run (one provider host: one `pulumi preview` or `up`) has seen ----------------
-
-/** For tests and harnesses: start a new run. */
-export function resetRunGuard(): void {
-  resetRun();
 }
 
 /** What a step of this entry does, for messages: "remove", or "transfer the data of" for a DataTransfer. */
 function verbOf(inputs: UserRemovalInputs): string {
   return inputs.keepProfile ? "transfer the data of" : "remove";
 }
+
+// ---- what this run (one provider host: one `pulumi preview` or `up`) has seen ----------------
 
 /** The accounts a step would act on, as the gate (or the program's look, in this run) found them; `starts`: it would start a task. */
 interface Planned {
@@ -72,22 +60,22 @@ function plannedOf(verdict: Extract<Verdict, { plan: unknown }>): Planned {
 }
 
 /** Cross-entry rules of this run (cross-entry.ts), and the per-run guard, for one entry's planned step. */
-function runRules(inputs: UserRemovalInputs, planned: Planned): dynamic.CheckFailure[] {
+function runRules(ctx: HostContext, inputs: UserRemovalInputs, planned: Planned): dynamic.CheckFailure[] {
   const prop = accountProperty(inputs);
   const id = planned.account.toLowerCase();
-  const problems = recordStep(inputs.keepProfile ? "transfer" : "remove", { label: accountLabel(inputs), account: id, successor: planned.successor });
+  const problems = ctx.run.recordStep({ label: accountLabel(inputs), account: id, successor: planned.successor });
   if (problems.length > 0) return problems.map((reason) => ({ property: prop, reason }));
   if (planned.starts && !inputs.keepProfile) {
-    const guard = guardNewRemoval(inputs, id);
+    const guard = guardNewRemoval(ctx, inputs, id);
     if (guard) return [guard];
   }
   return [];
 }
 
 /** The guard against a mass removal from a typo or a bad merge: counts only removals that would newly start. */
-function guardNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFailure | undefined {
-  const limit = maxRemovalsPerRun();
-  const count = countNewRemoval(id);
+function guardNewRemoval(ctx: HostContext, inputs: UserRemovalInputs, id: string): dynamic.CheckFailure | undefined {
+  const limit = ctx.settings.maxRemovalsPerRun();
+  const count = ctx.run.countNewRemoval(id);
   if (count <= limit) return undefined;
   return {
     property: accountProperty(inputs),
@@ -104,23 +92,23 @@ function guardNewRemoval(inputs: UserRemovalInputs, id: string): dynamic.CheckFa
  * Validates and normalises inputs, then asks the gate exactly what apply would ask it, so that a
  * preview refuses everything the update would refuse, before anything is touched; unless the
  * program's look at the whole file has just asked it and would start this step (fileCheck).
+ * Whether the entry's own transfer runs first is its `ownTransfer` input, never this run's memory.
  */
-export async function check(olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
-  const raw = withoutProvider(news);
+async function checkIn(ctx: HostContext, olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
+  const { ownTransfer: _own, ...raw } = withoutProvider(news);
+  void _own;
   if (containsUnknown(raw)) return { inputs: news }; // preview with values not known yet: nothing to check
   const parsed = userRemovalInputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   const inputs = withoutUndefined(parsed.data);
   // An entry the stack already holds, for the same account: its record decides (diff, from the
   // stored state; for an unfinished one, through the gate). A finished record costs no request.
-  if (isSameAccount(previousInputs(olds), inputs)) {
-    if (inputs.keepProfile) noteHeldTransfer(accountLabel(inputs)); // its entry's removal may wait behind it
-    return { inputs: withProviderOf(inputs, news) };
-  }
+  if (isSameAccount(previousInputs(olds), inputs)) return { inputs: withProviderOf(inputs, news) };
   const failures: dynamic.CheckFailure[] = [];
+  const settings = ctx.settings;
   if (inputs.alreadyRemoved) {
     try {
-      const confirmed = await confirmAlreadyGone(portalClient(), askOf(inputs).account);
+      const confirmed = await confirmAlreadyGone(settings.portalClient(), askOf(ctx, inputs).account);
       if (!confirmed.gone) failures.push({ property: "alreadyRemoved", reason: confirmed.reason });
     } catch (e) {
       failures.push(portalFailure(e, "alreadyRemoved"));
@@ -129,14 +117,14 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   }
   // The program's look at the whole file found the accounts a moment ago and would start this step.
   const told = fileCheckOf(news, inputs, { transferTo: inputs.transferTo });
-  if (told) failures.push(...runRules(inputs, { starts: true, account: told.userId, successor: told.successorId }));
+  if (told) failures.push(...runRules(ctx, inputs, { starts: true, account: told.userId, successor: told.successorId }));
   else try {
-    const situation: Situation = { kind: "preview", previewOnly: previewOnly(), entryTransfers: !inputs.keepProfile && entryTransfers(accountLabel(inputs)) };
-    const verdict = await assess(portalClient(), askOf(inputs), situation);
+    const situation: Situation = { kind: "preview", previewOnly: settings.previewOnly(), entryTransfers: !inputs.keepProfile && ownTransferRuns(news) };
+    const client = settings.portalClient();
+    const verdict = await assess(client, askOf(ctx, inputs), situation);
     if (verdict.kind === "refuse") failures.push(...verdict.failures);
-    else if (verdict.kind === "absent") failures.push({ property: accountProperty(inputs), reason: `${verdict.reason} ${ABSENT_ADVICE}` });
-    else if (verdict.kind === "gone") failures.push({ property: accountProperty(inputs), reason: `No DocSpace account has the id ${inputs.userId} at ${portalClient().origin} (${verdict.proof}). ${ABSENT_ADVICE}` });
-    else failures.push(...runRules(inputs, plannedOf(verdict)));
+    else if (verdict.kind === "absent" || verdict.kind === "gone") failures.push({ property: accountProperty(inputs), reason: noAccount(verdict, inputs, client.origin) });
+    else failures.push(...runRules(ctx, inputs, plannedOf(verdict)));
   } catch (e) {
     failures.push(portalFailure(e, accountProperty(inputs)));
   }
@@ -157,22 +145,21 @@ function inTurn<T>(client: DocSpaceClient, inputs: UserRemovalInputs, fn: () => 
   return client.taskSlots.hold(queue, () => withDeadline(Date.now() + (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, fn));
 }
 
-export async function create(props: Props): Promise<dynamic.CreateResult> {
+async function createIn(ctx: HostContext, props: Props): Promise<dynamic.CreateResult> {
   const inputs = parseInputs(props);
-  refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
-  const client = portalClient();
+  ctx.settings.refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
+  const client = ctx.settings.portalClient();
   if (inputs.alreadyRemoved) return recordAlreadyRemoved(client, inputs);
   const state = await inTurn(client, inputs, async () => {
-    const verdict = await assess(client, askOf(inputs), { kind: "start" });
-    return carryOut(client, inputs, verdict, props, undefined);
+    const verdict = await assess(client, askOf(ctx, inputs), { kind: "start" });
+    return carryOut(ctx, client, inputs, verdict, props, undefined);
   });
   return { id: state.userId, outs: storedState(state) };
 }
 
-
 /** An entry marked alreadyRemoved: recorded as Completed with DocSpace's word that the account is gone; nothing is started. */
 async function recordAlreadyRemoved(client: DocSpaceClient, inputs: UserRemovalInputs): Promise<dynamic.CreateResult> {
-  const account = askOf(inputs).account;
+  const account = inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! };
   const confirmed = await confirmAlreadyGone(client, account);
   if (!confirmed.gone) throw new DocSpaceError("precondition", `Refusing to record ${accountLabel(inputs)} as removed: ${confirmed.reason}`, { notSent: true });
   const now = new Date().toISOString();
@@ -197,43 +184,41 @@ async function recordAlreadyRemoved(client: DocSpaceClient, inputs: UserRemovalI
   return { id: account.userId ?? `recorded:${account.email}`, outs: storedState(state) };
 }
 
-export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+async function updateIn(ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
   const state = parseState(olds);
   const inputs = parseInputs(news);
   if (state.status === "Completed") {
     return { outs: storedState({ ...state, reason: inputs.reason }) }; // the audit record only; nothing to ask DocSpace
   }
-  refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
-  const client = portalClient();
+  ctx.settings.refuseIfPreviewOnly(`${verbOf(inputs)} ${accountLabel(inputs)}`, "Nothing was started.");
+  const client = ctx.settings.portalClient();
   const next = await inTurn(client, inputs, async () => {
-    const verdict = await assess(client, askOf(inputs), { kind: "resume", stored: storedRecord(state) });
-    return carryOut(client, inputs, verdict, news, state);
+    const verdict = await assess(client, askOf(ctx, inputs), { kind: "resume", stored: storedRecord(ctx, state, Date.now()) });
+    return carryOut(ctx, client, inputs, verdict, news, state);
   });
   return { outs: storedState(next) };
 }
 
 /** Acts on the gate's verdict. A step that began but did not finish is recorded as partially created. */
-async function carryOut(client: DocSpaceClient, inputs: UserRemovalInputs, verdict: Verdict, props: Props, previous: UserRemovalState | undefined): Promise<UserRemovalState> {
+async function carryOut(ctx: HostContext, client: DocSpaceClient, inputs: UserRemovalInputs, verdict: Verdict, props: Props, previous: UserRemovalState | undefined): Promise<UserRemovalState> {
   const name = accountLabel(inputs);
   switch (verdict.kind) {
     case "refuse":
-      throw new DocSpaceError("precondition", `Refusing to ${verbOf(inputs)} ${name}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
+      throw new DocSpaceError("precondition", refusedStep(verbOf(inputs), name, verdict.failures.map((f) => f.reason).join(" ")), { notSent: true });
     case "absent":
-      throw new DocSpaceError("not-found", `Refusing to remove ${name}: ${verdict.reason} Nothing was started. ${ABSENT_ADVICE}`, { notSent: true });
+      throw new DocSpaceError("not-found", absentAtStart(name, verdict.reason), { notSent: true });
     case "gone":
-      if (!previous) {
-        throw new DocSpaceError("not-found", `Refusing to record ${name} as removed by this stack: DocSpace says the account does not exist (${verdict.proof}). Delete the entry.`, { notSent: true });
-      }
+      if (!previous) throw new DocSpaceError("not-found", goneAtStart(name, verdict.proof), { notSent: true });
       return completed({ ...previous, reason: inputs.reason }, verdict.proof);
     case "done": {
       const state = initialState(client, inputs, verdict.plan, previous);
-      return completed(verdict.task ? withProgress(state, verdict.task) : state, verdict.proof);
+      return recordAfter(state, { kind: "done", proof: verdict.proof, task: verdict.task });
     }
     case "adopt":
     case "start": {
       const state = initialState(client, inputs, verdict.plan, previous);
       try {
-        const pacing = pollPacing();
+        const pacing = { ...ctx.settings.pollPacing(), durations: ctx.durations };
         return verdict.kind === "adopt" ? await adoptAndFollow(client, verdict.plan, state, verdict.task, pacing) : await startAndFollow(client, verdict.plan, state, pacing);
       } catch (e) {
         if (e instanceof RemovalIncomplete) throw partial(e, props);
@@ -259,35 +244,16 @@ function partial(e: RemovalIncomplete, props: Props): Error {
 // ---- read ----------------------------------------------------------------------------------
 
 /** `pulumi refresh`: brings the stored progress up to date from the portal recorded in state. Never writes. */
-export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
+async function readIn(ctx: HostContext, id: string, props: Props): Promise<dynamic.ReadResult> {
   const state = parseState(props);
   if (state.status === "Completed") return { id, props: storedState(state) }; // proven when recorded; DocSpace forgets the task
-  const client = portalClient();
-  const other = portalMismatch(client, state.portal);
+  const client = ctx.settings.portalClient();
+  const other = otherPortal(client.origin, state.portal);
   if (other) throw new DocSpaceError("configuration", other);
   const action = actionOfMode(state.mode);
   const task = await progressOf(client, taskKindOf({ action, successor: state.transferToId }), state.userId);
   const outcome = await outcomeOf(client, { action, userId: state.userId }, task, state.status === "Running" ? "yes" : "no");
-  let next: UserRemovalState;
-  switch (outcome.kind) {
-    case "done":
-      next = completed(task ? withProgress(state, task) : state, outcome.proof);
-      break;
-    case "running":
-      next = { ...withProgress(state, outcome.task), seenAt: new Date().toISOString() };
-      break;
-    case "ended":
-    case "not-done":
-      next = withProgress(state, outcome.task);
-      break;
-    case "unattributed":
-    case "unseen":
-      // Someone else's finished transfer is not this record's progress; and a task DocSpace does
-      // not show may wait in its queue: neither changes what the record knows.
-      next = state;
-      break;
-  }
-  return { id, props: storedState(next) };
+  return { id, props: storedState(recordAfter(state, outcome)) };
 }
 
 // ---- diff / delete -------------------------------------------------------------------------
@@ -299,7 +265,7 @@ export async function read(id: string, props: Props): Promise<dynamic.ReadResult
  * new reason is an in-place update of the audit record. An unfinished removal always shows as an
  * update, which resumes it through the gate.
  */
-export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+async function diffIn(ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
   const state = parseState(olds);
   const raw = withoutProvider(news);
   for (const field of ["email", "userId"] as const) {
@@ -310,10 +276,8 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
   const inputs = parsed.data;
   if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
   if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
-  // The entry's removal depends on its DataTransfer, so the engine diffs this record before it checks that removal.
-  if (inputs.keepProfile && state.status === "Completed") noteFinishedTransfer(accountLabel(inputs));
   if (state.status !== "Completed") {
-    await refuseWhatResumeWouldRefuse(state, inputs);
+    await refuseWhatResumeWouldRefuse(ctx, state, inputs);
     return { changes: true };
   }
   if ((inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
@@ -325,10 +289,10 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
  * preview asks the gate the same, read-only, and fails with the gate's reasons. (The check of an
  * entry already held reads nothing; only diff sees the stored record.)
  */
-async function refuseWhatResumeWouldRefuse(state: UserRemovalState, inputs: UserRemovalInputs): Promise<void> {
-  const verdict = await assess(portalClient(), askOf(inputs), { kind: "preview-resume", previewOnly: previewOnly(), stored: storedRecord(state) });
+async function refuseWhatResumeWouldRefuse(ctx: HostContext, state: UserRemovalState, inputs: UserRemovalInputs): Promise<void> {
+  const verdict = await assess(ctx.settings.portalClient(), askOf(ctx, inputs), { kind: "preview-resume", previewOnly: ctx.settings.previewOnly(), stored: storedRecord(ctx, state, Date.now()) });
   if (verdict.kind === "refuse") {
-    throw new DocSpaceError("precondition", `Refusing to ${verbOf(inputs)} ${accountLabel(inputs)}: ${verdict.failures.map((f) => f.reason).join(" ")}`, { notSent: true });
+    throw new DocSpaceError("precondition", refusedStep(verbOf(inputs), accountLabel(inputs), verdict.failures.map((f) => f.reason).join(" ")), { notSent: true });
   }
 }
 
@@ -341,4 +305,33 @@ export async function remove(_id: string, props: Props): Promise<void> {
 
 function parseInputs(props: Props): UserRemovalInputs {
   return parseStepInputs(userRemovalInputsSchema, props, "UserRemoval");
+}
+
+// ---- the provider methods ------------------------------------------------------------------
+
+/** UserRemoval's (and DataTransfer's) provider methods, acting in one host's context. */
+export function removalMethods(ctx: HostContext): ProviderMethods {
+  return {
+    configure: async (req) => ctx.settings.configure(req.config),
+    check: (olds: Props, news: Props) => checkIn(ctx, olds, news),
+    diff: (id: string, olds: Props, news: Props) => diffIn(ctx, id, olds, news),
+    create: (props: Props) => createIn(ctx, props),
+    read: (id: string, props: Props) => readIn(ctx, id, props),
+    update: (id: string, olds: Props, news: Props) => updateIn(ctx, id, olds, news),
+    delete: (id: string, props: Props) => remove(id, props),
+  };
+}
+
+// The names state written by earlier versions calls (user-removal.ts's shims load this file by its
+// path): each acts in this host's context, as the dispatch's methods do.
+export const configure = (req: dynamic.ConfigureRequest): Promise<void> => removalMethods(hostContext()).configure(req);
+export const check = (olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> => checkIn(hostContext(), olds, news);
+export const diff = (id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> => diffIn(hostContext(), id, olds, news);
+export const create = (props: Props): Promise<dynamic.CreateResult> => createIn(hostContext(), props);
+export const read = (id: string, props: Props): Promise<dynamic.ReadResult> => readIn(hostContext(), id, props);
+export const update = (id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> => updateIn(hostContext(), id, olds, news);
+
+/** For tests and harnesses that act as a new provider host in this process: a fresh context (settings, run record). */
+export function resetRunGuard(): void {
+  freshHostContext();
 }

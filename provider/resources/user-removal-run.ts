@@ -1,18 +1,19 @@
 /**
- * Carrying out one removal once the gate (evidence.ts) has said "start" or "adopt": disable,
+ * Carrying out one removal once the gate (gate/) has said "start" or "adopt": disable,
  * start, and follow the task to the portal's proof that the profile is gone, or to the step's
  * deadline. A start whose answer is lost is a start that may have happened: it is recorded as such,
  * never repeated in the same step.
  */
 import type { DocSpaceClient } from "../docspace/client";
 import { boundText, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
-import { employeeType, isDisabled, TaskStatus, type TaskProgress } from "../docspace/schemas";
+import { employeeType, isDisabled, type TaskProgress } from "../docspace/schemas";
 import { sleep } from "../docspace/limiter";
 import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable, nameOf } from "./accounts";
 import type { Plan } from "./gate/decide";
-import { outcomeOf, taskKindOf, type StepRef, type TaskKind } from "./gate/outcome";
-import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type RemovalStatus, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
+import { outcomeOf, recordedStatus, taskKindOf, type Outcome, type StepRef, type TaskKind } from "./gate/outcome";
+import type { TaskDurations } from "./task-durations";
+import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import type { Action } from "../entry-rules";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
@@ -38,13 +39,6 @@ function doing(action: Action): string {
 }
 
 const stepOf = (plan: Plan): StepRef => ({ action: plan.action, userId: plan.target.id });
-
-function statusOf(p: TaskProgress): RemovalStatus {
-  if (p.status === TaskStatus.Completed) return "Running"; // finished, but "Completed" needs the profile gone
-  if (p.status === TaskStatus.Failed) return "Failed";
-  if (p.status === TaskStatus.Canceled) return "Canceled";
-  return "Running";
-}
 
 export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, plan: Plan, previous?: UserRemovalState): UserRemovalState {
   const t = plan.target;
@@ -72,7 +66,7 @@ export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, 
 }
 
 export function withProgress(state: UserRemovalState, p: TaskProgress): UserRemovalState {
-  const status = statusOf(p);
+  const status = recordedStatus(p);
   return {
     ...state,
     taskId: boundText(p.id, 200),
@@ -88,10 +82,34 @@ export function completed(state: UserRemovalState, proof: string): UserRemovalSt
   return { ...state, status: "Completed", percentage: 100, error: "", seenAt: undefined, evidence: boundText(proof), completedAt: state.completedAt ?? nowIso() };
 }
 
-/** How often a task is polled (settings pollMinMs / pollMaxMs). */
+/**
+ * The record after a look at its task: what the judgement (outcome.ts) says, with the task as
+ * DocSpace showed it. The one mapping, for the step that follows a task and for refresh.
+ */
+export function recordAfter(state: UserRemovalState, outcome: Outcome): UserRemovalState {
+  switch (outcome.kind) {
+    case "done":
+      return completed(outcome.task ? withProgress(seen(state), outcome.task) : state, outcome.proof);
+    case "running":
+    case "not-done":
+      return withProgress(seen(state), outcome.task);
+    case "ended": {
+      const next = withProgress(seen(state), outcome.task);
+      return outcome.error === undefined ? next : { ...next, status: outcome.status, error: outcome.error };
+    }
+    case "unattributed":
+    case "unseen":
+      // Someone else's finished transfer is not this record's progress; and a task DocSpace does
+      // not show may wait in its queue: neither changes what the record knows.
+      return state;
+  }
+}
+
+/** How often a task is polled (settings pollMinMs / pollMaxMs), and this host's removal times (for pacing). */
 export interface RunOptions {
   pollMinMs: number;
   pollMaxMs: number;
+  durations: TaskDurations;
 }
 
 /** Disables the account if needed, starts the task, and follows it. The gate has said "start". */
@@ -132,31 +150,15 @@ function seen(state: UserRemovalState): UserRemovalState {
   return { ...state, seenAt: nowIso() };
 }
 
-/** How long the removals this process started took, from start to proof (most recent last). */
-const durations: number[] = [];
-
-/**
- * When most removals started here were done (the 90th percentile), once there are a few to go by:
- * the first look then asks for the proof directly, which usually ends the wait in one request.
- */
-function predictedDuration(): number | undefined {
-  if (durations.length < 5) return undefined;
-  const sorted = [...durations].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length * 0.9)];
-}
-
 /**
  * Polls until the portal proves the step done, the task ends badly, or the deadline passes. A
  * task DocSpace stops showing is not finished and not failed: it may wait in DocSpace's queue
  * (one task at a time per queue; one queued for over 60 s leaves the progress route).
  */
 async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalState, opts: RunOptions & { startedHere?: number }): Promise<UserRemovalState> {
-  const done = (s: UserRemovalState, proof: string): UserRemovalState => {
-    if (opts.startedHere !== undefined) {
-      durations.push(Date.now() - opts.startedHere);
-      if (durations.length > 200) durations.shift();
-    }
-    return completed(s, proof);
+  const done = (s: UserRemovalState): UserRemovalState => {
+    if (opts.startedHere !== undefined) opts.durations.add(Date.now() - opts.startedHere);
+    return s;
   };
   const who = describeAccount(plan.target);
   const minMs = opts.pollMinMs;
@@ -170,7 +172,7 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
   // First look after two poll intervals (2 s by default, as the contract suggests), or when most
   // removals here were done; then pace by the estimate.
   let wait = Math.min(maxMs, 2 * minMs);
-  const predicted = opts.startedHere !== undefined ? predictedDuration() : undefined;
+  const predicted = opts.startedHere !== undefined ? opts.durations.predicted() : undefined;
   if (predicted !== undefined) {
     expectedDoneAt = opts.startedHere! + predicted;
     wait = Math.max(minMs / 2, expectedDoneAt - Date.now());
@@ -192,37 +194,26 @@ async function follow(client: DocSpaceClient, plan: Plan, first: UserRemovalStat
       // When the task said it finished, or the estimate says it should have, ask for the proof first.
       if (plan.action === "remove" && (finished || Date.now() >= expectedDoneAt)) {
         const early = await outcomeOf(client, stepOf(plan), undefined, "yes");
-        if (early.kind === "done") return done(state, early.proof);
+        if (early.kind === "done") return done(recordAfter(state, early));
         expectedDoneAt = Infinity;
       }
       const task = await progressOf(client, taskKindOf(plan), plan.target.id);
-      const outcome = await outcomeOf(client, stepOf(plan), task, "yes");
+      const outcome = await outcomeOf(client, stepOf(plan), task, "yes", { finishedBefore: finished });
       shown = task !== undefined;
-      if (task) state = seen(state.status === "Unconfirmed" ? { ...state, error: "" } : state);
-      switch (outcome.kind) {
-        case "done":
-          return done(task ? withProgress(state, task) : state, outcome.proof);
-        case "ended":
-          state = withProgress(state, outcome.task);
-          continue;
-        case "unseen":
-          // Not shown: queued behind other tasks, or not started yet. Keep looking, more slowly.
-          wait = Math.min(maxMs, wait * 1.5);
-          continue;
-        case "not-done":
-        case "unattributed":
-          if (finished) {
-            // Finished twice over and still no proof: not what this step asked for.
-            state = { ...withProgress(state, outcome.task), status: "Failed", error: "DocSpace reports the task finished, but the account still exists." };
-            continue;
-          }
-          state = withProgress(state, outcome.task);
-          finished = true;
-          wait = minMs;
-          continue;
-        case "running":
-          state = withProgress(state, outcome.task);
+      state = recordAfter(state, outcome);
+      if (outcome.kind === "done") return done(state);
+      if (outcome.kind === "unseen") {
+        // Not shown: queued behind other tasks, or not started yet. Keep looking, more slowly.
+        wait = Math.min(maxMs, wait * 1.5);
+        continue;
       }
+      if (outcome.kind === "not-done") {
+        // Finished, without proof yet: ask again soon (a second time without proof is a failure).
+        finished = true;
+        wait = minMs;
+        continue;
+      }
+      if (outcome.kind !== "running") continue;
       const elapsed = Date.now() - firstSeen;
       const gained = state.percentage - firstPct;
       if (gained > 0) {

@@ -51,6 +51,13 @@ export interface UserRemovalArgs {
    * again. The create still reads everything fresh. Its value is not stored.
    */
   fileCheck?: FileCheck;
+  /**
+   * The entry's own DataTransfer, which runs before this removal (the program passes it; so may a
+   * hand-written program): while it is unfinished, a transfer running for the person may be that
+   * one, and the removal waits behind it instead of being refused. Passed to the provider as the
+   * `ownTransfer` input, the transfer's status; never stored.
+   */
+  afterTransfer?: DataTransfer;
 }
 
 /** Removes one DocSpace account and its data. Irreversible once created. */
@@ -72,12 +79,13 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   /** For Completed: DocSpace's own answer that the profile no longer exists. */
   declare public readonly evidence: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: UserRemovalArgs, opts?: pulumi.CustomResourceOptions, type = "UserRemoval") {
+  constructor(name: string, { afterTransfer, ...args }: UserRemovalArgs, opts?: pulumi.CustomResourceOptions, type = "UserRemoval") {
     super(
       stored,
       name,
       {
         ...args,
+        ownTransfer: afterTransfer ? { status: afterTransfer.status } : undefined,
         userId: args.userId,
         email: args.email,
         displayName: undefined,
@@ -100,7 +108,7 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   }
 }
 
-export interface DataTransferArgs extends Omit<UserRemovalArgs, "alreadyRemoved" | "removeAfter" | "transferTo" | "keepProfile"> {
+export interface DataTransferArgs extends Omit<UserRemovalArgs, "alreadyRemoved" | "removeAfter" | "transferTo" | "keepProfile" | "afterTransfer"> {
   /** Email or id of the active room admin or DocSpace admin who receives the data. */
   transferTo: pulumi.Input<string>;
 }
