@@ -11,7 +11,7 @@ import { withDeadline } from "../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import { employeeType, isActive, isDisabled, type Employee } from "../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "./accounts";
-import { hostContext, type HostContext, type ProviderMethods } from "./host-context";
+import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "./host-context";
 import { assess, type RemovalAsk, type Verdict } from "./gate/assess";
 import { proveGone } from "./gate/outcome";
 import { noAccount, otherPortal, refusedStep } from "./gate/reasons";
@@ -203,23 +203,10 @@ export async function remove(_id: string, props: Props): Promise<void> {
 
 // ---- the provider methods ------------------------------------------------------------------
 
+const SUSPENSION: KindMethods = { check: checkIn, diff: diffIn, create: createIn, read: readIn, update: updateIn, delete: remove };
+
 /** AccountSuspension's provider methods, acting in one host's context. */
-export function suspensionMethods(ctx: HostContext): ProviderMethods {
-  return {
-    configure: async (req) => ctx.settings.configure(req.config),
-    check: (olds: Props, news: Props) => checkIn(ctx, olds, news),
-    diff: (id: string, olds: Props, news: Props) => diffIn(ctx, id, olds, news),
-    create: (props: Props) => createIn(ctx, props),
-    read: (id: string, props: Props) => readIn(ctx, id, props),
-    update: (id: string, olds: Props, news: Props) => updateIn(ctx, id, olds, news),
-    delete: (id: string, props: Props) => remove(id, props),
-  };
-}
+export const suspensionMethods = (ctx: HostContext): ProviderMethods => providerMethods(SUSPENSION, () => ctx);
 
 // The names state written by earlier versions calls: each acts in this host's context.
-export const configure = (req: dynamic.ConfigureRequest): Promise<void> => suspensionMethods(hostContext()).configure(req);
-export const check = (olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> => checkIn(hostContext(), olds, news);
-export const diff = (id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> => diffIn(hostContext(), id, olds, news);
-export const create = (props: Props): Promise<dynamic.CreateResult> => createIn(hostContext(), props);
-export const read = (id: string, props: Props): Promise<dynamic.ReadResult> => readIn(hostContext(), id, props);
-export const update = (id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> => updateIn(hostContext(), id, olds, news);
+export const { configure, check, diff, create, read, update } = providerMethods(SUSPENSION, hostContext);

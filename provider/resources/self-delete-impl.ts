@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
 import type { Employee } from "../docspace/schemas";
-import { hostContext, type HostContext, type ProviderMethods } from "./host-context";
+import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "./host-context";
 import { describeAccount, keyAccount } from "./accounts";
 import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
 
@@ -97,20 +97,20 @@ async function createIn(ctx: HostContext, props: Props): Promise<dynamic.CreateR
 }
 
 /** The engine resumes a partial ("Unconfirmed") record through update: it is kept, never sent again. */
-export async function update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+async function updateIn(_ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
   const inputs = inputsSchema.parse(withoutProvider(news));
   return { outs: withoutUndefined({ ...withoutProvider(olds), trigger: inputs.trigger }) };
 }
 
 /** A new trigger sends the instructions again (a replacement); nothing else changes anything. */
-export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+async function diffIn(_ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
   const trigger = withoutProvider(news).trigger;
   if (trigger === UNKNOWN) return { changes: true, replaces: ["trigger"] };
   if ((trigger ?? "") !== (olds.trigger ?? "")) return { changes: true, replaces: ["trigger"], deleteBeforeReplace: true };
   return { changes: false };
 }
 
-export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
+async function readIn(_ctx: HostContext, id: string, props: Props): Promise<dynamic.ReadResult> {
   return { id, props: withoutProvider(props) };
 }
 
@@ -121,23 +121,13 @@ export async function remove(): Promise<void> {
 
 // ---- the provider methods ------------------------------------------------------------------
 
+const SELF_DELETE: KindMethods = { check: checkIn, diff: diffIn, create: createIn, read: readIn, update: updateIn, delete: remove };
+
 /** SelfDeleteRequest's provider methods, acting in one host's context. */
-export function selfDeleteMethods(ctx: HostContext): ProviderMethods {
-  return {
-    configure: async (req) => ctx.settings.configure(req.config),
-    check: (olds: Props, news: Props) => checkIn(ctx, olds, news),
-    diff: (id: string, olds: Props, news: Props) => diff(id, olds, news),
-    create: (props: Props) => createIn(ctx, props),
-    read: (id: string, props: Props) => read(id, props),
-    update: (id: string, olds: Props, news: Props) => update(id, olds, news),
-    delete: () => remove(),
-  };
-}
+export const selfDeleteMethods = (ctx: HostContext): ProviderMethods => providerMethods(SELF_DELETE, () => ctx);
 
 // The names state written by earlier versions calls: each acts in this host's context.
-export const configure = (req: dynamic.ConfigureRequest): Promise<void> => selfDeleteMethods(hostContext()).configure(req);
-export const check = (olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> => checkIn(hostContext(), olds, news);
-export const create = (props: Props): Promise<dynamic.CreateResult> => createIn(hostContext(), props);
+export const { configure, check, diff, create, read, update } = providerMethods(SELF_DELETE, hostContext);
 
 export function stripHtml(html: string): string {
   return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").trim();

@@ -10,7 +10,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
-import { freshHostContext, hostContext, type HostContext, type ProviderMethods } from "./host-context";
+import { freshHostContext, hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "./host-context";
 import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./gate/assess";
 import { confirmAlreadyGone, outcomeOf, taskKindOf } from "./gate/outcome";
 import { absentAtStart, goneAtStart, noAccount, otherPortal, refusedStep } from "./gate/reasons";
@@ -309,27 +309,13 @@ function parseInputs(props: Props): UserRemovalInputs {
 
 // ---- the provider methods ------------------------------------------------------------------
 
-/** UserRemoval's (and DataTransfer's) provider methods, acting in one host's context. */
-export function removalMethods(ctx: HostContext): ProviderMethods {
-  return {
-    configure: async (req) => ctx.settings.configure(req.config),
-    check: (olds: Props, news: Props) => checkIn(ctx, olds, news),
-    diff: (id: string, olds: Props, news: Props) => diffIn(ctx, id, olds, news),
-    create: (props: Props) => createIn(ctx, props),
-    read: (id: string, props: Props) => readIn(ctx, id, props),
-    update: (id: string, olds: Props, news: Props) => updateIn(ctx, id, olds, news),
-    delete: (id: string, props: Props) => remove(id, props),
-  };
-}
+const REMOVAL: KindMethods = { check: checkIn, diff: diffIn, create: createIn, read: readIn, update: updateIn, delete: remove };
 
-// The names state written by earlier versions calls (user-removal.ts's shims load this file by its
-// path): each acts in this host's context, as the dispatch's methods do.
-export const configure = (req: dynamic.ConfigureRequest): Promise<void> => removalMethods(hostContext()).configure(req);
-export const check = (olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> => checkIn(hostContext(), olds, news);
-export const diff = (id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> => diffIn(hostContext(), id, olds, news);
-export const create = (props: Props): Promise<dynamic.CreateResult> => createIn(hostContext(), props);
-export const read = (id: string, props: Props): Promise<dynamic.ReadResult> => readIn(hostContext(), id, props);
-export const update = (id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> => updateIn(hostContext(), id, olds, news);
+/** UserRemoval's (and DataTransfer's) provider methods, acting in one host's context. */
+export const removalMethods = (ctx: HostContext): ProviderMethods => providerMethods(REMOVAL, () => ctx);
+
+// The names state written by earlier versions calls: each acts in this host's context.
+export const { configure, check, diff, create, read, update } = providerMethods(REMOVAL, hostContext);
 
 /** For tests and harnesses that act as a new provider host in this process: a fresh context (settings, run record). */
 export function resetRunGuard(): void {

@@ -12,7 +12,7 @@ import { timeLeft } from "../docspace/deadline";
 import { describeAccount, disable, nameOf } from "./accounts";
 import type { Plan } from "./gate/decide";
 import { outcomeOf, recordedStatus, taskKindOf, type Outcome, type StepRef, type TaskKind } from "./gate/outcome";
-import type { TaskDurations } from "./task-durations";
+import type { RemovalTimes } from "./removal-times";
 import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
 import type { Action } from "../entry-rules";
 
@@ -83,7 +83,7 @@ export function completed(state: UserRemovalState, proof: string): UserRemovalSt
 }
 
 /**
- * The record after a look at its task: what the judgement (outcome.ts) says, with the task as
+ * The record after a look at its task: what the judgement (gate/outcome.ts) says, with the task as
  * DocSpace showed it. The one mapping, for the step that follows a task and for refresh.
  */
 export function recordAfter(state: UserRemovalState, outcome: Outcome): UserRemovalState {
@@ -109,7 +109,7 @@ export function recordAfter(state: UserRemovalState, outcome: Outcome): UserRemo
 export interface RunOptions {
   pollMinMs: number;
   pollMaxMs: number;
-  durations: TaskDurations;
+  durations: RemovalTimes;
 }
 
 /** Disables the account if needed, starts the task, and follows it. The gate has said "start". */

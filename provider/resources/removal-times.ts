@@ -3,7 +3,7 @@
  * were done, the first look at a new one asks for the proof directly, which usually ends the wait
  * in one request. Pacing only: no decision depends on it. Held by the host's context.
  */
-export class TaskDurations {
+export class RemovalTimes {
   private readonly durations: number[] = [];
 
   add(ms: number): void {
