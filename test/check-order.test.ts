@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, program, ROOT, startSimulator, type Simulator } from "./helpers";
+import { HOST_ENV, hostModule, KEYS, lifecycle, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
 
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type State = Parameters<typeof lifecycle.up>[2];
@@ -27,14 +27,9 @@ const file = join(dir, "offboarding.yaml");
 
 beforeAll(async () => {
   s = await startSimulator({ taskDurationMs: 200 });
-  process.env.DOCSPACE_URL = s.url;
-  process.env.DOCSPACE_API_KEY = KEYS.owner;
+  usePortal(s.url, KEYS.owner); // the program's whole-file look reads the portal from the environment, as in CI
 });
-afterAll(async () => {
-  delete process.env.DOCSPACE_URL;
-  delete process.env.DOCSPACE_API_KEY;
-  await s?.stop();
-});
+afterAll(async () => s?.stop());
 
 async function host(day: string): Promise<Host> {
   const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
