@@ -191,8 +191,15 @@ export class DocSpaceSimulator {
   constructor(options: SimulatorOptions = {}) {
     this.portal = options.portal ?? new Portal(options.seed ?? defaultSeed(), options);
     if (options.portal) {
-      if (options.taskDurationMs !== undefined) this.portal.options.taskDurationMs = options.taskDurationMs;
-      if (options.taskExpiryMs !== undefined) this.portal.options.taskExpiryMs = options.taskExpiryMs;
+      // A restart keeps the portal (and its clock); settings given again apply to it.
+      const o = this.portal.options;
+      if (options.taskDurationMs !== undefined) o.taskDurationMs = options.taskDurationMs;
+      if (options.taskExpiryMs !== undefined) o.unregisterAfterMs = options.taskExpiryMs;
+      if (options.unregisterAfterMs !== undefined) o.unregisterAfterMs = options.unregisterAfterMs;
+      if (options.cleanerIntervalMs !== undefined) o.cleanerIntervalMs = options.cleanerIntervalMs;
+      if (options.parallelTasks !== undefined) o.parallelTasks = options.parallelTasks;
+      if (options.database !== undefined) o.database = options.database;
+      if (options.quotaStatistics !== undefined) o.quotaStatistics = options.quotaStatistics;
     }
     this.latency = options.latencyMs ?? 0;
     this.rate = options.rateLimits === false ? undefined : { ...DOCSPACE_DEFAULT_RATE_LIMITS, ...(options.rateLimits ?? {}) };
@@ -283,7 +290,7 @@ export class DocSpaceSimulator {
       authorization: req.headers.authorization,
       route: "?",
       status: 0,
-      at: Date.now(),
+      at: this.portal.now(),
       hasAuthorization: req.headers.authorization !== undefined,
     };
     this.log.push(entry);
@@ -307,7 +314,9 @@ export class DocSpaceSimulator {
     entry.callerId = caller.id;
     const key = this.portal.keys.get(m![1]!.trim())!;
     const granted = key.permissions.length === 0 || key.permissions.includes("*") ? ["*:write"] : key.permissions;
-    if (!scopesFor(method, route.template).some((s) => granted.includes(s))) return respond(403, undefined);
+    // ScopesMap maps GET keys/@self to "*", which sets no scope policy: any key may read its own permissions.
+    const unscoped = method === "GET" && route.template === "keys/@self";
+    if (!unscoped && !scopesFor(method, route.template).some((s) => granted.includes(s))) return respond(403, undefined);
 
     // Rate limiter: empty-bodied 429 with headers.
     const isWrite = method !== "GET";
@@ -379,7 +388,8 @@ export class DocSpaceSimulator {
   /** Sliding window per user; SensitiveApi per user and path. Returns 429 headers when over. */
   private rateLimit(caller: SimUser, routeKey: string): Record<string, string> | undefined {
     if (!this.rate) return undefined;
-    const now = Date.now();
+    // The portal's clock, so a test that drives time drives the windows too.
+    const now = this.portal.now();
     const check = (key: string, limit: number, windowMs: number): Record<string, string> | undefined => {
       const list = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs);
       this.windows.set(key, list);
@@ -488,7 +498,7 @@ export class DocSpaceSimulator {
         return { response: p.setStatus(caller, s, ids.map(String)).map((u) => this.employee(u, caller)) };
       }
       case "POST people/remove/start":
-        return { response: Portal.dto(p.startRemove(caller, requiredGuid(body, "userId"))) };
+        return { response: p.startRemove(caller, requiredGuid(body, "userId")).dto };
       case "GET people/remove/progress/{userid}": {
         const t = p.progress(caller, "remove", route.params.userid!);
         return { response: t ? Portal.dto(t) : undefined };
@@ -498,7 +508,7 @@ export class DocSpaceSimulator {
         return {};
       case "POST people/reassign/start": {
         const del = field(body, "deleteProfile");
-        return { response: Portal.dto(p.startReassign(caller, requiredGuid(body, "fromUserId"), requiredGuid(body, "toUserId"), del === true || del === "true")) };
+        return { response: p.startReassign(caller, requiredGuid(body, "fromUserId"), requiredGuid(body, "toUserId"), del === true || del === "true").dto };
       }
       case "GET people/reassign/progress/{userid}": {
         const t = p.progress(caller, "reassign", route.params.userid!);
@@ -506,7 +516,7 @@ export class DocSpaceSimulator {
       }
       case "PUT people/reassign/terminate": {
         const t = p.terminateReassign(caller, requiredGuid(body, "userId"));
-        return { response: t ? Portal.dto(t) : undefined };
+        return { response: t };
       }
       case "GET people/reassign/necessary": {
         const userId = q("userId") ?? "";
@@ -549,6 +559,7 @@ export class DocSpaceSimulator {
       isAdmin: u.type === "DocSpaceAdmin",
       isRoomAdmin: u.type === "RoomAdmin",
       isLDAP: u.ldap,
+      listAdminModules: u.peopleAdmin ? ["people"] : undefined,
       isOwner: u.type === "Owner",
       isVisitor: u.type === "Guest",
       isCollaborator: u.type === "User",

@@ -123,7 +123,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     expect(first.code, first.out).toBe(0);
     expect(previewPart(first.out)).toContain(`removal due on ${REMOVE_AFTER} (in 29 days)`);
     // The preview says which way each suspension would go if its entry were taken out.
-    expect(previewPart(first.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); this run disables it: taking the entry out later re-enables it`);
+    expect(previewPart(first.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); this run disables it; taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back`);
     expect(statusSince(changes).sort()).toEqual([`2:${dated.id}`, `2:${disabled.id}`, `2:${transferred.id}`].sort());
     // Disables at the same moment share one PUT (accounts.ts batches them): count per account above.
     expect(writesSince(writes).filter((w) => w !== "PUT people/status/{status}")).toEqual(["POST people/reassign/start"]);
@@ -146,7 +146,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     const second = await pulumi(["up", "--yes"], { env: clock });
     expect(second.code, second.out).toBe(0);
     expect(previewPart(second.out)).toContain(`removal due on ${REMOVE_AFTER} (in 15 days)`); // the variable was read
-    expect(previewPart(second.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); already disabled: taking the entry out re-enables it only if this stack disabled it`);
+    expect(previewPart(second.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); already disabled; taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back`);
     const quiet = await pulumi(["preview", "--expect-no-changes"], { env: clock });
     expect(quiet.code, quiet.out).toBe(0);
     expect(writesSince(writes)).toEqual([]);
@@ -180,17 +180,18 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     expect(settled.code, settled.out).toBe(0);
   }, 600_000);
 
-  it("taking the disable entry out re-enables that account once; destroy then removes, transfers and re-enables nobody it should not", async () => {
+  it("taking the disable entry out drops its record and leaves the account disabled; destroy then removes, transfers and re-enables nobody", async () => {
     entries([...datedEntry(), ...transferEntry()]);
     let writes = writesTo(s).length;
     let changes = s.portal.statusChanges.length;
     const up = await pulumi(["up", "--yes"]);
     expect(up.code, up.out).toBe(0);
-    expect(writesSince(writes)).toEqual(["PUT people/status/{status}"]);
-    expect(statusSince(changes)).toEqual([`1:${disabled.id}`]);
-    expect(s.portal.liveUser(disabled.id)?.status).toBe(1);
+    expect(up.out).toMatch(new RegExp(`-\\s.*docspace:AccountSuspension\\s+${disabled.email.replace(/\./g, "\\.")}\\s+delet`));
+    expect(writesSince(writes)).toEqual([]);
+    expect(statusSince(changes)).toEqual([]);
+    expect(s.portal.liveUser(disabled.id)?.status).toBe(2);
     expect(s.portal.liveUser(transferred.id)?.status).toBe(2);
-    expect(reEnables()).toEqual([disabled.id]);
+    expect(reEnables()).toEqual([]);
 
     const removals = s.requests("POST people/remove/start").length;
     const reassigns = s.requests("POST people/reassign/start").length;
@@ -200,13 +201,13 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     expect(destroy.code, destroy.out).toBe(0);
     expect(s.requests("POST people/remove/start")).toHaveLength(removals);
     expect(s.requests("POST people/reassign/start")).toHaveLength(reassigns);
-    // Only what this stack disabled and no removal took over may be enabled again: the transfer
-    // account (design: AccountSuspension delete). The removed account and the one already
-    // re-enabled are left alone; nobody else is touched.
-    expect(statusSince(changes)).toEqual([`1:${transferred.id}`]);
-    expect(writesSince(writes)).toEqual(["PUT people/status/{status}"]);
-    expect(reEnables().filter((id) => id === disabled.id)).toHaveLength(1);
-    expect(reEnables()).not.toContain(dated.id);
+    // A suspension's delete never re-enables (AccountSuspension delete): the transfer account this
+    // stack disabled stays disabled too; the removed account stays removed; nothing is written.
+    expect(statusSince(changes)).toEqual([]);
+    expect(writesSince(writes)).toEqual([]);
+    expect(reEnables()).toEqual([]);
+    expect(s.portal.liveUser(transferred.id)?.status).toBe(2);
+    expect(s.portal.liveUser(disabled.id)?.status).toBe(2);
     expect(s.portal.liveUser(dated.id)).toBeUndefined();
   }, 300_000);
 });

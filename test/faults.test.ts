@@ -269,8 +269,9 @@ describe("faults through Pulumi's provider host", () => {
     }
   });
 
-  it("200 removals in flight at once in one host, under DocSpace's default limits: zero failures", async () => {
-    s = await startSimulator({ taskDurationMs: [300, 1200], latencyMs: [5, 20], rateLimits: {} });
+  it("200 removals in flight at once in one host, under DocSpace's default limits: zero failures, one task at the portal at a time", async () => {
+    // DocSpace runs one task at a time, so the run takes the sum of the task times: short tasks here.
+    s = await startSimulator({ taskDurationMs: [20, 80], latencyMs: [5, 20], rateLimits: {} });
     const ids: string[] = [];
     const entries: Array<[string, Props]> = [];
     for (let i = 0; i < 200; i++) {
@@ -289,6 +290,11 @@ describe("faults through Pulumi's provider host", () => {
       assertRemovedExactly(s, ids);
       expect(s.maxWritesInFlight).toBeLessThanOrEqual(15);
       expect(s.log.filter((r) => r.status === 429)).toHaveLength(0);
+      const tasks = s.portal.startedTasks;
+      expect(tasks).toHaveLength(200);
+      expect(tasks.filter((t) => t.droppedWhileQueued), "no task waited in DocSpace's queue past its cleaner").toEqual([]);
+      const spans = tasks.map((t) => [t.enqueuedAt, t.finishedAt!] as const).sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
       console.log(`200 parallel removals: ${s.log.length} requests (${(s.log.length / 200).toFixed(2)} per account), max writes in flight ${s.maxWritesInFlight}`);
     } finally {
       await host.stop();

@@ -110,9 +110,11 @@ describe("what an entry becomes on a given day", () => {
 
 describe("what the preview says about re-enabling", () => {
   const disabling = planEntry({ action: "disable" }, "2027-01-10");
-  it("says which way a suspension goes if its entry is taken out, from the account's status now", () => {
-    expect(reversalNote(disabling, false)).toBe("this run disables it: taking the entry out later re-enables it");
-    expect(reversalNote(disabling, true)).toBe("already disabled: taking the entry out re-enables it only if this stack disabled it (the disabledByStack output)");
+  it("says, per suspension, that taking its entry out leaves the account disabled and who re-enables it, whatever its status now", () => {
+    expect(reversalNote(disabling, false)).toBe("this run disables it; taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back");
+    expect(reversalNote(disabling, true)).toBe("already disabled; taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back");
+    expect(reversalNote(disabling, undefined)).toBe("taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back");
+    expect(reversalNote(planEntry({ action: "transfer" }, "2027-01-10"), true)).toBe("already disabled; taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back");
     // Handed over to a removal, or no suspension at all: nothing to say.
     expect(reversalNote(planEntry({ action: "remove", removeAfter: "2027-01-01" }, "2027-01-10"), true)).toBe("");
     expect(reversalNote(planEntry({ action: "remove" }, "2027-01-10"), false)).toBe("");

@@ -204,4 +204,18 @@ describe("what the look tells a check is about the entry's own account, or nothi
     const checked = await h.check(urn("owner-by-id"), undefined, news);
     expect(checked.failures.map((f) => f.reason).join(" ")).toMatch(/portal owner/);
   });
+
+  it("an entry named by email, given a fileCheck of another account's id, asks the gate (which refuses the owner)", async () => {
+    const h = await freshHost();
+    const news = { email: "olivia.owner@example.com", fileCheck: { userId: USERS.jane }, __provider: removalProvider };
+    const checked = await h.check(urn("owner-by-email"), undefined, news);
+    expect(checked.failures.map((f) => f.reason).join(" ")).toMatch(/portal owner/);
+  });
+
+  it("a fileCheck vouching for another successor than the entry's transferTo asks the gate (which refuses a successor that is not an admin)", async () => {
+    const h = await freshHost();
+    const news = { email: "jane.doe@example.com", transferTo: "nora.north@example.com", fileCheck: { userId: USERS.jane, email: "jane.doe@example.com", transferTo: "archive@example.com", successorId: USERS.archive }, __provider: removalProvider };
+    const checked = await h.check(urn("jane-other-successor"), undefined, news);
+    expect(checked.failures.map((f) => f.reason).join(" ")).toMatch(/successor/);
+  });
 });

@@ -4,7 +4,8 @@
  */
 import { request } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KEYS, startSimulator, USERS, wait, type Simulator } from "./helpers";
+import type * as PortalModule from "../simulator/portal";
+import { fromDist, KEYS, sim, startSimulator, USERS, wait, type Simulator } from "./helpers";
 
 let s: Simulator;
 
@@ -232,5 +233,375 @@ describe("permissions and preconditions", () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+// ---- The task queues, the cleaner and the rest of section 6, 7.7, 7.9, 7.13 and 7.15, as DocSpace's server source has them. ----
+// Each test names the server file and method it follows. They drive the portal's clock (`now`) instead of waiting.
+
+const T0 = Date.parse("2026-11-30T12:00:00Z");
+let t = T0;
+/** The simulated clock: `at(ms)` sets it to T0 + ms. */
+const clock = (): number => t;
+const at = (ms: number): void => {
+  t = T0 + ms;
+};
+type Json = Record<string, unknown>;
+const portalModule = fromDist("simulator/portal.js") as typeof PortalModule;
+
+async function driven(options: Parameters<typeof startSimulator>[0] = {}): Promise<void> {
+  await s.stop();
+  t = T0;
+  s = await startSimulator({ now: clock, ...options });
+}
+async function disable(...ids: string[]): Promise<void> {
+  expect((await call("PUT", "people/status/2", { body: { userIds: ids } })).status).toBe(200);
+}
+async function startRemove(id: string): Promise<Json> {
+  const r = await call("POST", "people/remove/start", { body: { userId: id } });
+  expect(r.status).toBe(200);
+  return r.json!.response as Json;
+}
+async function startReassign(from: string, to: string, deleteProfile: boolean): Promise<Json> {
+  const r = await call("POST", "people/reassign/start", { body: { fromUserId: from, toUserId: to, deleteProfile } });
+  expect(r.status).toBe(200);
+  return r.json!.response as Json;
+}
+/** GET …/progress/{id}: the DTO, or undefined when the envelope has no response. */
+async function progress(kind: "remove" | "reassign", id: string): Promise<Json | undefined> {
+  const r = await call("GET", `people/${kind}/progress/${id}`);
+  expect(r.status).toBe(200);
+  return r.json!.response as Json | undefined;
+}
+const queued = { error: "", percentage: 0, isCompleted: false, status: 1 };
+
+describe("1. one consumer per queue (DistributedTaskQueue.cs MaxThreadsCount stays 1; DistributedTaskQueueService.ExecuteAsync reads the channel with one reader)", () => {
+  it("queues starts FIFO: each answers status 1 at 0% (EnqueueTask sets Running, then PublishTask), a queued one publishes nothing; remove and reassign are separate queues", async () => {
+    await driven({ taskDurationMs: 1000 });
+    await disable(USERS.mark, USERS.jane, USERS.nora, USERS.john);
+    for (const id of [USERS.mark, USERS.jane, USERS.nora]) expect(await startRemove(id)).toEqual({ id: `1_${id}_RemoveProgressItem`, ...queued });
+    // The reassign queue is another consumer: it runs at once beside the busy remove queue.
+    expect(await startReassign(USERS.john, USERS.teamLead, false)).toMatchObject(queued);
+    expect(await progress("reassign", USERS.john)).toMatchObject({ status: 1, percentage: 5 });
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 1, percentage: 5 });
+    at(500);
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 1, percentage: 50 });
+    for (const id of [USERS.jane, USERS.nora]) expect(await progress("remove", id)).toMatchObject(queued);
+    // While queued its LastModifiedOn stays the enqueue time.
+    expect(s.portal.visibleTask("remove", USERS.jane)!.lastModifiedOn).toBe(T0);
+    at(1000);
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 2, percentage: 100, isCompleted: true });
+    expect(await progress("remove", USERS.jane)).toMatchObject({ status: 1, percentage: 5 });
+    expect(await progress("remove", USERS.nora)).toMatchObject(queued);
+    at(3000);
+    const removes = s.portal.startedTasks.filter((x) => x.kind === "remove");
+    expect(removes.map((x) => [x.userId, x.ranAt! - T0, x.finishedAt! - T0, x.status])).toEqual([
+      [USERS.mark, 0, 1000, 2],
+      [USERS.jane, 1000, 2000, 2],
+      [USERS.nora, 2000, 3000, 2],
+    ]);
+  });
+
+  it("a running remove publishes RemoveProgressItem.DoJob's steps: 5, 10, 30, 45, 50, 60, 70, 95, then 100 with Completed", async () => {
+    await driven({ taskDurationMs: 1000 });
+    await disable(USERS.mark);
+    await startRemove(USERS.mark);
+    const seen: unknown[] = [];
+    for (const ms of [0, 99, 100, 300, 450, 500, 600, 700, 949, 950, 999, 1000]) {
+      at(ms);
+      seen.push((await progress("remove", USERS.mark))!.percentage);
+    }
+    expect(seen).toEqual([5, 5, 10, 30, 45, 50, 60, 70, 70, 95, 95, 100]);
+  });
+});
+
+describe("2. the cleaner (DistributedTaskQueueService.ExecuteAsync's cleaner task; TimeUntilUnregisterInSeconds 60 from DefaultDistributedTaskQueueFactory.RegisterQueue; GetPublication/SaveToCache)", () => {
+  it("drops a task queued for more than 60 s at the next 10 s tick; it runs later, publishes itself back into the cache only, and stays readable a day after its last publication", async () => {
+    await driven({ taskDurationMs: 100_000 });
+    await disable(USERS.mark, USERS.jane);
+    await startRemove(USERS.mark);
+    await startRemove(USERS.jane);
+    at(60_000); // the tick at 60 s: 60 s old is not older than 60 s
+    expect(await progress("remove", USERS.jane)).toMatchObject(queued);
+    at(69_999);
+    expect(await progress("remove", USERS.jane)).toMatchObject(queued);
+    at(70_000);
+    expect(await progress("remove", USERS.jane)).toBeUndefined();
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 1, percentage: 70 }); // running, publishing: kept
+    at(100_000); // mark ends; jane runs and publishes 5%
+    expect(await progress("remove", USERS.jane)).toMatchObject({ status: 1, percentage: 5 });
+    const jane = s.portal.tasksFor(USERS.jane)[0]!;
+    expect(jane).toMatchObject({ droppedWhileQueued: true, ranAt: T0 + 100_000 });
+    expect(s.portal.queueOf("remove").keys).toEqual([`1_${USERS.mark}_RemoveProgressItem`]); // not back in the key list
+    at(165_000);
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 2 });
+    at(170_000); // mark: finished at 100 s, listed, dropped at the first tick more than 60 s later
+    expect(await progress("remove", USERS.mark)).toBeUndefined();
+    at(200_000 + 120_000);
+    expect(await progress("remove", USERS.jane)).toMatchObject({ status: 2, isCompleted: true }); // never cleaned
+    at(200_000 + 24 * 3600_000 - 1);
+    expect(await progress("remove", USERS.jane)).toMatchObject({ status: 2 });
+    at(200_000 + 24 * 3600_000); // SaveToCache's one day after its last publication
+    expect(await progress("remove", USERS.jane)).toBeUndefined();
+  });
+
+  it("a running task silent for 60 s is dropped and cancelled: remove goes on and republishes (RemoveProgressItem never checks its token); reassign ends Canceled (ReassignProgressItem.SetPercentageAndCheckCancellationAsync)", async () => {
+    await driven({ taskDurationMs: 2_000_000 }); // 10% falls at 200 s: a 200 s silence after 5%
+    await disable(USERS.mark, USERS.john);
+    await startRemove(USERS.mark);
+    await startReassign(USERS.john, USERS.teamLead, true);
+    at(70_000);
+    expect(await progress("remove", USERS.mark)).toBeUndefined();
+    expect(await progress("reassign", USERS.john)).toBeUndefined();
+    at(200_000);
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 1, percentage: 10 });
+    expect(await progress("reassign", USERS.john)).toMatchObject({ status: 3, percentage: 10, isCompleted: true, error: "" });
+    at(2_000_000);
+    expect(await progress("remove", USERS.mark)).toMatchObject({ status: 2, percentage: 100 });
+    expect((await call("GET", `people/${USERS.mark}`)).status).toBe(404);
+    expect((await call("GET", `people/${USERS.john}`)).status).toBe(200); // the cancelled transfer removed nothing
+    expect(s.portal.tasksFor(USERS.mark)[0]).toMatchObject({ droppedWhileRunning: true, cancelRequested: true, status: 2 });
+    expect(s.portal.tasksFor(USERS.john)[0]).toMatchObject({ droppedWhileRunning: true, status: 3 });
+  });
+
+  it("taskExpiryMs is the same knob as unregisterAfterMs; a short expiry gets a cleaner period of a sixth of it (at least 10 ms)", async () => {
+    await driven({ taskExpiryMs: 5000 });
+    expect([s.portal.options.unregisterAfterMs, s.portal.options.cleanerPeriodMs]).toEqual([5000, 833]);
+    s.portal.options.taskExpiryMs = 0;
+    expect([s.portal.options.unregisterAfterMs, s.portal.options.cleanerPeriodMs]).toEqual([0, 10]);
+    await driven({});
+    expect([s.portal.options.unregisterAfterMs, s.portal.options.cleanerPeriodMs]).toEqual([60_000, 10_000]);
+    await driven({ unregisterAfterMs: 120_000, cleanerIntervalMs: 7000 });
+    expect([s.portal.options.taskExpiryMs, s.portal.options.cleanerPeriodMs]).toEqual([120_000, 7000]);
+  });
+});
+
+describe("3. dedupe against the cache only (QueueWorker.cs StartAsync: PeekTask under the lock)", () => {
+  it("a cached unfinished task is returned as last published; a cached completed (here failed) one is dequeued and a new task starts", async () => {
+    await driven({ taskDurationMs: 1000 });
+    await disable(USERS.mark);
+    await startRemove(USERS.mark);
+    at(300);
+    expect(await startRemove(USERS.mark)).toMatchObject({ status: 1, percentage: 30 });
+    expect(s.portal.tasksFor(USERS.mark)).toHaveLength(1);
+
+    s.portal.failNext.set(USERS.jane, "Disk quota exceeded");
+    await disable(USERS.jane);
+    await startRemove(USERS.jane); // queued behind mark
+    at(2000);
+    expect(await progress("remove", USERS.jane)).toMatchObject({ status: 4, error: "Disk quota exceeded", isCompleted: true });
+    expect(await startRemove(USERS.jane)).toMatchObject(queued);
+    expect(s.portal.tasksFor(USERS.jane).map((x) => x.serial)).toEqual([2, 3]);
+  });
+
+  it("a remove no longer cached is not seen: a second start queues a second task, which fails when it runs after the person is gone (RemoveProgressItem: DeleteClientsAsync -> Claim(user_email, LostUser's null Email))", async () => {
+    await driven({ taskDurationMs: 100_000 });
+    await disable(USERS.mark, USERS.jane);
+    await startRemove(USERS.mark);
+    await startRemove(USERS.jane);
+    at(70_000); // jane's task dropped while queued
+    expect(await progress("remove", USERS.jane)).toBeUndefined();
+    expect(await startRemove(USERS.jane)).toMatchObject(queued);
+    expect(s.portal.tasksFor(USERS.jane)).toHaveLength(2);
+    at(200_000); // the first jane task removed her; the second starts
+    expect((await call("GET", `people/${USERS.jane}`)).status).toBe(404);
+    expect(await progress("remove", USERS.jane)).toMatchObject({ status: 1, percentage: 5 });
+    at(300_000);
+    expect(await progress("remove", USERS.jane)).toEqual({ id: `1_${USERS.jane}_RemoveProgressItem`, error: "Value cannot be null. (Parameter 'value')", percentage: 95, isCompleted: true, status: 4 });
+    expect(s.portal.tasksFor(USERS.jane).map((x) => x.status)).toEqual([2, 4]);
+    expect(s.portal.removedUsers()).toEqual([USERS.mark, USERS.jane]);
+  });
+
+  it("a reassign no longer cached is not seen either: the second one fails at 5% with 'User could not be found' (ReassignProgressItem: DemandPermissionToReassignDataAsync -> ErrorMessage_UserNotFound)", async () => {
+    await driven({ taskDurationMs: 100_000 });
+    await disable(USERS.mark, USERS.jane);
+    await startReassign(USERS.mark, USERS.teamLead, true);
+    await startReassign(USERS.jane, USERS.teamLead, true);
+    at(70_000);
+    expect(await startReassign(USERS.jane, USERS.teamLead, true)).toMatchObject(queued);
+    at(200_000);
+    expect(await progress("reassign", USERS.jane)).toMatchObject({ status: 4, percentage: 5, error: "User could not be found", isCompleted: true });
+    expect(s.portal.tasksFor(USERS.jane, "reassign").map((x) => x.status)).toEqual([2, 4]);
+  });
+});
+
+describe("4. reassign/necessary (ReassignController.NecessaryReassign -> FileStorageService.AnyRoomsAsync; FolderDao.BuildRoomsQuery: CreateBy == user or a share)", () => {
+  const necessary = async (id: string, type = "User"): Promise<unknown> => (await call("GET", `people/reassign/necessary?userId=${id}&type=${type}`)).json!.response;
+
+  it("is true for an owner or a member of an active room, false for archived rooms only, and stays true for a member after a transfer", async () => {
+    await driven({ taskDurationMs: 1000 });
+    expect(await necessary(USERS.archive, "RoomAdmin")).toBe(true); // a member of Team handbook (seed)
+    expect(await necessary(USERS.mark)).toBe(false);
+    expect(await necessary(USERS.sam)).toBe(false); // a member of an archived room only
+    expect(await necessary(USERS.formerLead, "RoomAdmin")).toBe(false); // owns an archived room only
+    const carl = s.portal.addUser({ email: "carl.member@example.com" });
+    expect(await necessary(carl.id)).toBe(false);
+    s.portal.addRoom({ title: "Carl's team", ownerId: USERS.teamLead, memberIds: [carl.id] });
+    expect(await necessary(carl.id)).toBe(true);
+    expect(await necessary(s.portal.addUser({ email: "dora.flag@example.com", ownsRooms: true }).id)).toBe(true); // the old flag: owns rooms
+    await disable(carl.id);
+    await startReassign(carl.id, USERS.teamLead, false);
+    at(1000);
+    expect(await progress("reassign", carl.id)).toMatchObject({ status: 2 });
+    expect(await necessary(carl.id)).toBe(true); // still a member: no proof of anything
+  });
+});
+
+describe("5. PUT people/status writes no terminated date (UserController.UpdateUserStatus; only UpdateMember's disable sets TerminatedDate)", () => {
+  it("disabling adds no terminated; re-enabling keeps an existing one; addUser sets terminatedAt only when given", async () => {
+    await driven();
+    await disable(USERS.mark);
+    const mark = (await call("GET", `people/${USERS.mark}`)).json!.response as Json;
+    expect(mark).toMatchObject({ status: 2 });
+    expect(mark).not.toHaveProperty("terminated");
+    const samBefore = ((await call("GET", `people/${USERS.sam}`)).json!.response as Json).terminated;
+    expect(samBefore).toBe("2026-10-01T12:00:00.0000000+00:00");
+    expect((await call("PUT", "people/status/1", { body: { userIds: [USERS.sam] } })).status).toBe(200);
+    expect((await call("GET", `people/${USERS.sam}`)).json!.response).toMatchObject({ status: 1, terminated: samBefore });
+    expect((await call("GET", `people/${USERS.formerLead}`)).json!.response).not.toHaveProperty("terminated"); // seeded disabled through this route
+    const tina = s.portal.addUser({ email: "tina.disabled@example.com", status: 2 });
+    expect((await call("GET", `people/${tina.id}`)).json!.response).not.toHaveProperty("terminated");
+  });
+});
+
+describe("6. invitations are Pending (UserManagerWrapper.AddInvitedUserAsync); employeeStatus (DbUserService.GetUserQueryForFilter); API keys (SecurityContext: 'Account disabled.')", () => {
+  const emails = async (query: string, key: string = KEYS.owner): Promise<string[]> => {
+    const r = await call("GET", `people/filter?${query}`, { key });
+    expect(r.status).toBe(200);
+    return (r.json!.response as Json[]).map((u) => u.email as string).sort();
+  };
+
+  it("the seeded invitation is status 4 + activationStatus 2; an admin-created unconfirmed account is status 1 + activationStatus 2", async () => {
+    await driven();
+    expect((await call("GET", `people/${USERS.paul}`)).json!.response).toMatchObject({ status: 4, activationStatus: 2 });
+    const created = s.portal.addUser({ email: "never.confirmed@example.com", activationStatus: 2 });
+    const invited = s.portal.addUser({ email: "just.invited@example.com", activationStatus: 2, invitedById: USERS.admin });
+    expect([created.status, invited.status]).toEqual([1, 4]);
+  });
+
+  it("employeeStatus: 1 and 5 Active only; 2 Terminated for admins, nothing for a room admin; 4 Pending; 7 or none all an admin sees, all but the disabled for a room admin", async () => {
+    await driven();
+    const all = (await emails("")).length;
+    expect(all).toBe(14);
+    expect(await emails("employeeStatus=1")).not.toContain("paul.park@example.com");
+    expect(await emails("employeeStatus=5")).toEqual(await emails("employeeStatus=1"));
+    expect((await emails("employeeStatus=1")).length).toBe(11);
+    expect(await emails("employeeStatus=4")).toEqual(["paul.park@example.com"]);
+    expect(await emails("employeeStatus=Pending")).toEqual(["paul.park@example.com"]);
+    expect(await emails("employeeStatus=2")).toEqual(["former.lead@example.com", "suspended.sam@example.com"]);
+    expect(await emails("employeeStatus=7")).toHaveLength(14);
+    expect(await emails("employeeStatus=2", KEYS.roomAdmin)).toEqual([]);
+    expect(await emails("", KEYS.roomAdmin)).toHaveLength(12);
+    expect(await emails("employeeStatus=7", KEYS.roomAdmin)).toHaveLength(12);
+  });
+
+  it("an API key whose creator is Pending or disabled cannot authenticate (401, empty body)", async () => {
+    await driven();
+    s.portal.addApiKey(USERS.paul, "sk-sim-pending-1");
+    s.portal.addApiKey(USERS.sam, "sk-sim-disabled-1");
+    for (const key of ["sk-sim-pending-1", "sk-sim-disabled-1"]) {
+      const r = await call("GET", "people/@self", { key });
+      expect([r.status, r.text]).toEqual([401, ""]);
+    }
+  });
+});
+
+describe("7. people/email (UserController.GetProfileByEmail: Email == email in the database)", () => {
+  it("ignores letter case on MySQL (the default, utf8_general_ci) and not on PostgreSQL", async () => {
+    await driven();
+    expect((await call("GET", "people/email?email=JANE.Doe@Example.com")).json!.response).toMatchObject({ id: USERS.jane });
+    await driven({ database: "postgres" });
+    expect((await call("GET", "people/email?email=JANE.Doe@Example.com")).status).toBe(404);
+    expect((await call("GET", "people/email?email=jane.doe@example.com")).status).toBe(200);
+  });
+});
+
+describe("8. the old model only on request (parallelTasks: RegisterQueue with unbounded consumers)", () => {
+  it("with parallelTasks every task runs at once, so none waits or is dropped while waiting", async () => {
+    await driven({ taskDurationMs: 100_000, parallelTasks: true });
+    await disable(USERS.mark, USERS.jane, USERS.nora);
+    for (const id of [USERS.mark, USERS.jane, USERS.nora]) await startRemove(id);
+    at(70_000);
+    for (const id of [USERS.mark, USERS.jane, USERS.nora]) expect(await progress("remove", id)).toMatchObject({ status: 1, percentage: 70 });
+    at(100_000);
+    expect(s.portal.startedTasks.map((x) => [x.ranAt! - T0, x.finishedAt! - T0, x.droppedWhileQueued])).toEqual([
+      [0, 100_000, false],
+      [0, 100_000, false],
+      [0, 100_000, false],
+    ]);
+  });
+});
+
+describe("9. a clock the tests drive (Portal `now`; the rate limiter's windows too)", () => {
+  it("the queue and the cleaner come out the same whether the clock moves in small steps or in one jump", async () => {
+    const run = (stepMs: number | undefined): unknown => {
+      let now = T0;
+      const p = new portalModule.Portal(sim.defaultSeed(), { taskDurationMs: 100_000, now: () => now });
+      const owner = p.liveUser(USERS.owner)!;
+      p.setStatus(owner, 2, [USERS.mark, USERS.jane, USERS.nora, USERS.john]);
+      for (const id of [USERS.mark, USERS.jane, USERS.nora]) p.startRemove(owner, id);
+      p.startReassign(owner, USERS.john, USERS.teamLead, true);
+      const moveTo = (ms: number): void => {
+        if (stepMs !== undefined) for (; now < T0 + ms; now = Math.min(now + stepMs, T0 + ms)) p.advance();
+        now = T0 + ms;
+        p.advance();
+      };
+      moveTo(75_000);
+      p.startRemove(owner, USERS.nora); // dropped while queued: a second task
+      moveTo(600_000);
+      return {
+        tasks: p.startedTasks.map((x) => [x.serial, x.kind, x.userId, x.enqueuedAt - T0, (x.ranAt ?? 0) - T0, (x.finishedAt ?? 0) - T0, x.status, x.percentage, x.error, x.droppedWhileQueued]),
+        removed: p.removedUsers(),
+        visible: [USERS.mark, USERS.jane, USERS.nora].map((id) => p.visibleTask("remove", id)?.status),
+        keys: p.queueOf("remove").keys,
+      };
+    };
+    const jump = run(undefined);
+    expect(run(997)).toEqual(jump);
+    expect(run(10_000)).toEqual(jump);
+    expect(jump).toMatchObject({ removed: [USERS.mark, USERS.john, USERS.jane, USERS.nora], visible: [undefined, 2, 4] });
+  });
+
+  it("the rate limiter's window follows the driven clock", async () => {
+    await driven({ rateLimits: { requestsPerWindow: 2, windowMs: 60_000 } });
+    const statuses = async (): Promise<number> => (await call("GET", `people/${USERS.mark}`)).status;
+    expect([await statuses(), await statuses(), await statuses()]).toEqual([200, 200, 429]);
+    at(60_001);
+    expect(await statuses()).toBe(200);
+  });
+});
+
+describe("10. the simulator's own record (startedTasks, tasksFor, removedUsers)", () => {
+  it("keeps every task queued with enqueuedAt, ranAt, finishedAt, status, droppedWhileQueued and serial: tests can assert nobody removed twice and one task a person", async () => {
+    await driven({ taskDurationMs: 1000 });
+    await disable(USERS.mark, USERS.jane);
+    await startRemove(USERS.mark);
+    await startRemove(USERS.mark); // deduped
+    await startRemove(USERS.jane);
+    at(5000);
+    expect(s.portal.startedTasks.map((x) => ({ serial: x.serial, userId: x.userId, enqueuedAt: x.enqueuedAt - T0, ranAt: x.ranAt! - T0, finishedAt: x.finishedAt! - T0, status: x.status, droppedWhileQueued: x.droppedWhileQueued }))).toEqual([
+      { serial: 1, userId: USERS.mark, enqueuedAt: 0, ranAt: 0, finishedAt: 1000, status: 2, droppedWhileQueued: false },
+      { serial: 2, userId: USERS.jane, enqueuedAt: 0, ranAt: 1000, finishedAt: 2000, status: 2, droppedWhileQueued: false },
+    ]);
+    expect(s.portal.tasksFor(USERS.mark)).toHaveLength(1);
+    expect(s.portal.removedUsers()).toEqual([USERS.mark, USERS.jane]);
+    expect(new Set(s.portal.removedUsers()).size).toBe(s.portal.removedUsers().length);
+  });
+});
+
+describe("11. keys/@self and People-module admins", () => {
+  it("GET keys/@self needs no scope (AuthorizationExtension.ScopesMap maps it to \"*\"): a key scoped to accounts:read reads its own permissions", async () => {
+    s.portal.addApiKey(USERS.admin, "sk-sim-contract-scoped", ["accounts:read"]);
+    const r = await call("GET", "keys/@self", { key: "sk-sim-contract-scoped" });
+    expect(r.status).toBe(200);
+  });
+
+  it("a People-module admin carries listAdminModules [\"people\"], and reassign/start takes their data only from the owner (ReassignController.StartReassign: IsProductAdministratorAsync(PeopleProductID))", async () => {
+    const pa = s.portal.addUser({ email: "people.admin@example.com", type: "RoomAdmin", peopleAdmin: true, status: 2 });
+    expect((await call("GET", `people/${pa.id}`)).json!.response).toMatchObject({ listAdminModules: ["people"] });
+    const byAdmin = await call("POST", "people/reassign/start", { key: KEYS.admin, body: { fromUserId: pa.id, toUserId: USERS.archive } });
+    expect(byAdmin.status).toBe(400);
+    expect(JSON.stringify(byAdmin.json)).toContain(`Can not reassign data from user with id = ${pa.id}`);
+    expect((await call("POST", "people/reassign/start", { body: { fromUserId: pa.id, toUserId: USERS.archive } })).status).toBe(200);
   });
 });

@@ -335,3 +335,28 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("a People-module administrator (listAdminModules holds \"people\")", () => {
+  it("their data is transferred only with the owner's key: the check refuses it for an admin's key, before anything is written", async () => {
+    const pa = s.portal.addUser({ email: "people.admin@example.com", type: "RoomAdmin", peopleAdmin: true });
+    usePortal(s.url, KEYS.admin);
+    const r = await check({ email: pa.email, transferTo: "archive@example.com" });
+    expect(r.failures?.map((f) => f.reason).join(" ")).toMatch(/administers the People module.*only the portal owner/);
+    await expect(provider.create({ email: pa.email, transferTo: "archive@example.com" })).rejects.toThrow(/administers the People module/);
+    expect(writesTo(s)).toEqual([]);
+    usePortal(s.url, KEYS.owner);
+    expect((await check({ email: pa.email, transferTo: "archive@example.com" })).failures ?? []).toEqual([]);
+  });
+});
+
+describe("a removal task that fails after deleting the profile (RemoveProgressItem: its notification comes after DeleteUserProfile)", () => {
+  it("is Completed on the profile's 404, with DocSpace's error noted, not Failed with 'the account is still there'", async () => {
+    s.portal.options.taskDurationMs = 600;
+    s.portal.failNext.set(USERS.jane, "SMTP server unreachable");
+    const created = provider.create({ email: "jane.doe@example.com" });
+    await wait(250);
+    s.portal.users.get(USERS.jane)!.removed = true; // the profile went before the step that failed
+    const { outs } = await created;
+    expect(outs).toMatchObject({ status: "Completed", evidence: expect.stringMatching(/404.*DocSpace reported an error after: SMTP server unreachable/) });
+  });
+});

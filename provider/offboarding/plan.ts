@@ -2,9 +2,9 @@
  * What one entry of the offboarding file becomes on a given day: which resources the program
  * declares for it. Written once, for the program, its whole-file look and the README's table.
  *
- * - AccountSuspension: the account is disabled (reversible). Declared for every entry that is not
- *   an immediate removal; `handedOver` once a removal takes the account over, after which taking
- *   the entry out never re-enables it.
+ * - AccountSuspension: the account is disabled (reversible, by a person in DocSpace: taking the
+ *   entry out never re-enables it). Declared for every entry that is not an immediate removal;
+ *   `handedOver` once a removal takes the account over, after which it only records the account.
  * - DataTransfer: the data moves to the successor and the profile stays (action transfer).
  * - UserRemoval: the data and profile are removed (action remove, on or after removeAfter).
  */
@@ -42,12 +42,15 @@ export function describePlan(plan: EntryPlan): string {
 }
 
 /**
- * Which way a suspension goes when its entry is taken out, for the preview, from the account's
- * status now. The resource's delete decides for itself (from its own record); this says it ahead.
+ * What taking a suspension's entry out will do, for the preview, with whether this run disables the
+ * account (from its status now). The delete never re-enables (account-suspension-impl.ts, remove):
+ * DocSpace cannot tell whether someone else disabled it again since. The note says so, and what a
+ * person does instead; in that order, since while the entry is in the file a run disables it again.
  */
 export function reversalNote(plan: EntryPlan, disabledNow: boolean | undefined): string {
   if (!plan.suspend || plan.suspend.handedOver) return "";
-  if (disabledNow === false) return "this run disables it: taking the entry out later re-enables it";
-  if (disabledNow === true) return "already disabled: taking the entry out re-enables it only if this stack disabled it (the disabledByStack output)";
-  return "";
+  const stays = "taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back";
+  if (disabledNow === false) return `this run disables it; ${stays}`;
+  if (disabledNow === true) return `already disabled; ${stays}`;
+  return stays;
 }

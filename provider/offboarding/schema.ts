@@ -22,7 +22,7 @@ export const removalEntrySchema = z
     timeoutSeconds: entryRules.timeoutSeconds.optional().describe("How long `pulumi up` follows this removal before leaving it to the next run (default 600)."),
     action: entryRules.action
       .optional()
-      .describe("disable: only disable the account (reversible: taking the entry out re-enables it if this tool disabled it). transfer: move the data to transferTo and keep the profile, disabled. remove (default): remove the data and the profile."),
+      .describe("disable: only disable the account. Taking the entry out (or destroying the stack) leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back. transfer: move the data to transferTo and keep the profile, disabled. remove (default): remove the data and the profile."),
     keepProfile: entryRules.keepProfile.optional().describe("With action transfer: keep the profile (disabled). Always true for transfer."),
     removeAfter: entryRules.removeAfter
       .optional()

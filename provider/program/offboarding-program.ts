@@ -20,6 +20,7 @@ import { portalSettings, readSetting, type SettingsSource } from "../settings-re
 import { logicalName } from "./names";
 import { preflightFile } from "./preflight";
 import { publishImpacts } from "./impact-report";
+import { lookAtLedger } from "../history/program-look";
 import type { Json } from "../impact/render";
 import type { FileCheck } from "../resources/props";
 
@@ -41,7 +42,7 @@ export interface AccountOutcome {
   /** For a dated removal: the date, and whether this run removes it. */
   removeAfter?: string;
   removalDue?: boolean;
-  /** For a disabled account: whether this stack disabled it (only then does taking the entry out re-enable it). */
+  /** For a disabled account: whether this stack disabled it (for the audit trail; taking the entry out never re-enables it). */
   disabledByStack?: pulumi.Output<boolean>;
 }
 
@@ -128,7 +129,11 @@ interface Run {
  */
 export async function defineOffboarding(options: OffboardingProgramOptions = {}): Promise<OffboardingOutputs> {
   const file = options.file ?? setting(() => readSetting("offboardingFile", STACK));
-  const parsed = load(resolveFromProject(file, options));
+  const filePath = resolveFromProject(file, options);
+  const parsed = load(filePath);
+  // The ledger next to the file (../history): entries it shows erased are refused before the portal is read.
+  const archived = lookAtLedger(filePath, file, parsed);
+  if (archived.problems.length > 0) throw new pulumi.RunError(archived.message);
   const day = setting(() => readSetting("today", STACK));
   const limit = setting(() => readSetting("maxRemovalsPerRun", STACK));
   const previewOnly = setting(() => readSetting("previewOnly", STACK));
@@ -151,6 +156,8 @@ export async function defineOffboarding(options: OffboardingProgramOptions = {})
   }
   const impact = found.impacts ? publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined }) : undefined;
   for (const line of planLines(parsed.removals, run.plans, found.disabledNow)) void pulumi.log.info(line);
+  // Archived entries whose records leave the stack: what the preview's delete of each means.
+  for (const line of archived.notes) void pulumi.log.info(line);
   const declared = await inFreshTurn(declare, run);
   return { ...declared, ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
 }

@@ -107,7 +107,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       if (v.kind === "start" && action === "remove") result.newStarts++;
       // A start that counts on the entry's own transfer being the one running is the stack's to
       // confirm (its records): that resource's check asks the gate itself.
-      if (v.kind === "start" && v.waitsFor === undefined) result.checked.set(accounts.label, { userId: accounts.account, successorId: accounts.successor });
+      if (v.kind === "start" && v.waitsFor === undefined) result.checked.set(accounts.label, { userId: accounts.account, successorId: accounts.successor, email: r.email?.toLowerCase(), transferTo: r.transferTo?.toLowerCase() });
       // A disable of an account already disabled changes nothing: no impact to show.
       if (v.kind === "start" && !(action === "disable" && isDisabled(v.plan.target))) result.planned.push({ name: logicalName(r), action, plan: v.plan });
     }

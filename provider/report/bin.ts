@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-/** The `pulumi-docspace` command (package.json `bin`); everything is in ./report-cli. */
+/** The `pulumi-docspace` command (package.json `bin`); everything is in ./report-cli (and ../history/cli for archive and audit). */
 import { run } from "./report-cli";
+import { HISTORY_COMMANDS, runHistory } from "../history/cli";
 
-run(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+const history = (HISTORY_COMMANDS as readonly string[]).includes(argv[0] ?? "");
+
+(history ? runHistory(argv, { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), env: process.env, cwd: process.cwd() }) : run(argv)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -59,7 +59,7 @@ What DocSpace does not say, and what the report does about it:
     is not an invitation (it was created by an admin, imported, migrated, or invited before
     DocSpace 2.6) and may be in use. Such accounts are left out (the summary counts them).
     --include-unconfirmed lists those created more than --invited-days ago with
-    action: disable (reversible: taking the entry out enables the account again), never for removal.
+    action: disable (reversible by a person in DocSpace), never for removal.
 
 Options:
   --file <path>           the offboarding file whose entries are already listed

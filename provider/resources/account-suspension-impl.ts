@@ -2,8 +2,7 @@
  * AccountSuspension's provider methods: disabling an account, the reversible first step of
  * offboarding. Its gate is the same as a removal's (evidence.ts, purpose "disable"): the right
  * person, never the owner or the key's own account, an admin only when asked for. Deleting the
- * record re-enables the account only when this stack disabled it, no removal has taken it over,
- * and no entry of this run still offboards it. Keep these exported names stable: old state runs them.
+ * record never re-enables the account (see remove). Keep these exported names stable: old state runs them.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { DocSpaceClient } from "../docspace/client";
@@ -13,9 +12,9 @@ import { employeeType, isActive, isDisabled, type Employee } from "../docspace/s
 import { describeAccount, disable, lookUp, nameOf } from "./accounts";
 import { configureFromStack, portalClient, previewOnly, refuseIfPreviewOnly } from "./credentials";
 import { assess, type RemovalAsk, type Verdict } from "./evidence";
-import { isUnfinished, portalMismatch, proveGone } from "./outcome";
+import { portalMismatch, proveGone } from "./outcome";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import { isOffboardedThisRun, markOffboarded, recordStep } from "./run-registry";
+import { recordStep } from "./run-registry";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
 import { accountLabel, accountProperty } from "./user-removal-model";
 
@@ -57,7 +56,6 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const parsed = suspensionInputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   const inputs = withoutUndefined(parsed.data);
-  markOffboarded(inputs.email, inputs.userId);
   const normalised = withProviderOf(inputs, news);
   if (isSameAccount(previousInputs(olds), inputs)) return { inputs: normalised };
   const prop = accountProperty(inputs);
@@ -70,13 +68,11 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
       const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: previewOnly(), entryTransfers: false });
       const found = targetOf(verdict, inputs, client.origin);
       if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
-      markOffboarded(found.target.email);
       account = found.target.id;
     } catch (e) {
       return { inputs: news, failures: [portalFailure(e, prop)] };
     }
   }
-  markOffboarded(account);
   const problems = recordStep("disable", { label: accountLabel(inputs), account });
   if (problems.length > 0) return { inputs: news, failures: problems.map((reason) => ({ property: prop, reason })) };
   return { inputs: normalised };
@@ -115,8 +111,8 @@ async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previou
 
 /**
  * Disables an active account. When the answer is lost, DocSpace may have done it: the account is
- * read again, and if it is disabled now, this step did it (it was active a moment ago), so taking
- * the entry out later may re-enable it.
+ * read again, and if it is disabled now, this step did it (it was active a moment ago), and the
+ * record says so (disabledByStack).
  */
 async function disableOrLearn(client: DocSpaceClient, target: Employee): Promise<Employee> {
   try {
@@ -198,44 +194,13 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
 // ---- delete --------------------------------------------------------------------------------
 
 /**
- * Taking the entry out (or `pulumi destroy`) re-enables the account, but only when all of these
- * hold: this stack disabled it; no removal has taken it over; no entry of this run still offboards
- * it (an entry that changed its action, say); DocSpace still has it, disabled; and no removal or
- * transfer is under way for it. Otherwise the record is dropped and the account left as it is.
+ * Taking the entry out (or `pulumi destroy`) drops the record and never re-enables the account,
+ * even one this stack disabled. Nothing DocSpace answers tells whether someone else disabled it
+ * again since (re-enabled and disabled it in between): `PUT people/status` writes no `terminated`
+ * date and the profile keeps no other trace of who or when (docspace-api.md 7.9, 8). So whether the
+ * account comes back is a person's decision, made in DocSpace once the entry is out.
  */
 export async function remove(_id: string, props: Props): Promise<void> {
-  const state = parseSuspensionState(props);
-  if (state.handedOver || !state.disabledByStack || state.status === "Gone") return;
-  if (isOffboardedThisRun(state.userId, state.email)) return;
-  refuseIfPreviewOnly(`re-enable ${state.email || state.userId}`, "Nothing was changed.");
-  const client = portalClient();
-  const other = portalMismatch(client, state.portal);
-  if (other) throw new DocSpaceError("configuration", other);
-  await withDeadline(Date.now() + STEP_SECONDS * 1000, async () => {
-    const seen = await proveGone(client, state.userId, state.portal);
-    if (seen.gone || !isDisabled(seen.user)) return;
-    // Disabled again by someone else after this stack did it (re-enabled and disabled in between):
-    // that is their decision now, not this stack's to undo.
-    if (disabledSinceByOthers(seen.user.terminated, state.disabledAt)) return;
-    const who = describeAccount(seen.user);
-    const [removal, transfer] = await Promise.all([client.removeProgress(state.userId), client.reassignProgress(state.userId)]);
-    const running = [removal, transfer].find((t) => isUnfinished(t));
-    if (running) {
-      throw new DocSpaceError(
-        "precondition",
-        `Not re-enabling ${who}: DocSpace is moving or deleting their data (${running.percentage}%). The record is kept; run \`pulumi up\` (or \`pulumi destroy\`) again once that has finished.`,
-        { notSent: true },
-      );
-    }
-    const [after] = await client.setStatus([state.userId], 1);
-    if (!after || isDisabled(after)) throw new DocSpaceError("unexpected-response", `DocSpace did not re-enable ${who}.`);
-  });
-}
-
-/** DocSpace's `terminated` later than this stack's disable (beyond a few minutes of clock skew). */
-function disabledSinceByOthers(terminated: string | undefined, disabledAt: string | undefined): boolean {
-  if (!terminated || !disabledAt) return false;
-  const t = Date.parse(terminated);
-  const d = Date.parse(disabledAt);
-  return Number.isFinite(t) && Number.isFinite(d) && t > d + 5 * 60_000;
+  // Nothing is read or written at the portal. (Read the state for its shape only.)
+  parseSuspensionState(props);
 }

@@ -11,7 +11,7 @@ export const suspensionInputsSchema = z
     userId: entryRules.id.optional(),
     allowAdmin: entryRules.allowAdmin.optional(),
     reason: entryRules.reason.optional(),
-    /** A removal has taken the account over: from then on, deleting this record never re-enables it. */
+    /** A removal has taken the account over: the suspension then only records it (never disables again). */
     handedOver: z.boolean().optional(),
   })
   .superRefine((v, ctx) => {
@@ -28,10 +28,13 @@ export const suspensionStateSchema = z.object({
   accountType: z.string(),
   /** As last seen: Disabled; Active (re-enabled outside this tool); Gone (DocSpace's proof: removed). */
   status: z.enum(["Disabled", "Active", "Gone"]),
-  /** This stack disabled it (it was active when the stack first acted): only then may deleting the record re-enable it. */
+  /** This stack disabled it (it was active when the stack first acted). For the audit trail: deleting the record never re-enables anyone. */
   disabledByStack: z.boolean(),
   disabledAt: z.string().optional(),
-  /** For an account found disabled already: since when, by DocSpace's `terminated`. */
+  /**
+   * For an account found disabled already: DocSpace's `terminated`, as found. Often absent and may
+   * be stale: `PUT people/status` (the web UI's disable) never writes it (docspace-api.md 7.9).
+   */
   disabledSince: z.string().optional(),
   handedOver: z.boolean(),
   reason: z.string().optional(),

@@ -35,7 +35,7 @@ export interface AccountSuspensionArgs {
   allowAdmin?: pulumi.Input<boolean>;
   /** Free text kept in the state for audit. */
   reason?: pulumi.Input<string>;
-  /** A removal has taken the account over: deleting this record then never re-enables it. */
+  /** A removal has taken the account over: the suspension then only records it. */
   handedOver?: pulumi.Input<boolean>;
   /**
    * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
@@ -45,7 +45,7 @@ export interface AccountSuspensionArgs {
   fileCheck?: FileCheck;
 }
 
-/** Disables one DocSpace account. Deleting it re-enables the account only if this stack disabled it and nothing took it over. */
+/** Disables one DocSpace account. Deleting it never re-enables the account: that is done by a person, in DocSpace. */
 export class AccountSuspension extends pulumi.dynamic.Resource {
   declare public readonly userId: pulumi.Output<string>;
   declare public readonly email: pulumi.Output<string>;

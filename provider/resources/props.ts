@@ -24,14 +24,29 @@ export function withoutProvider(props: Props): Props {
  * resource's schema parses them, which drops it like any key it does not know (Pulumi keeps only
  * the input's name, in the record's property dependencies).
  */
-export const fileCheckSchema = z.object({ userId: guidSchema, successorId: guidSchema.optional() });
+export const fileCheckSchema = z.object({
+  /** The account the look found, and the successor it resolved. */
+  userId: guidSchema,
+  successorId: guidSchema.optional(),
+  /** What the entry asked the look about, lower-cased: its email (or id) and its transferTo. */
+  email: z.string().optional(),
+  transferTo: z.string().optional(),
+});
 export type FileCheck = z.infer<typeof fileCheckSchema>;
 
-/** The look's word for this entry, when the program gave one and it is about the account the entry names. */
-export function fileCheckOf(news: Props, entry: { userId?: string }): FileCheck | undefined {
+/**
+ * The look's word for this entry, only when it vouches for exactly what the entry names: the
+ * account (by the id or the email the entry gives) and, where the resource has one, the successor.
+ * Anything else (a hand-written resource copying another entry's finding, say) gets nothing,
+ * and its check asks the gate itself.
+ */
+export function fileCheckOf(news: Props, entry: { userId?: string; email?: string }, successor?: { transferTo?: string }): FileCheck | undefined {
   const told = fileCheckSchema.safeParse(news.fileCheck);
   if (!told.success) return undefined;
-  if (entry.userId !== undefined && entry.userId.toLowerCase() !== told.data.userId.toLowerCase()) return undefined;
+  const same = (a: string | undefined, b: string | undefined): boolean => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+  const account = entry.userId !== undefined ? same(entry.userId, told.data.userId) : entry.email !== undefined && same(entry.email, told.data.email);
+  if (!account) return undefined;
+  if (successor !== undefined && !same(successor.transferTo, told.data.transferTo)) return undefined;
   return told.data;
 }
 

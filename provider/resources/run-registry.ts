@@ -2,8 +2,7 @@
  * What this run (one provider host: one `pulumi preview` or `up`) has checked of the entries in
  * the file, across resource types: each entry's account and successor, for the cross-entry rules
  * (written once, in offboarding/cross-entry.ts); which entries also transfer their data first; the
- * removals that would newly start (the per-run guard); and which accounts some entry still
- * offboards (before a suspension's delete re-enables anyone).
+ * removals that would newly start (the per-run guard).
  */
 import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
 import type { Action } from "../entry-rules";
@@ -14,15 +13,12 @@ const entries = new Map<string, EntryAccounts>();
 const transferring = new Set<string>();
 /** Accounts whose removal would newly start in this run (the mass-removal guard). */
 const newRemovals = new Set<string>();
-/** Ids and emails (lower-cased) of accounts some entry of this run disables, transfers or removes. */
-const offboarded = new Set<string>();
 
 /** For tests and harnesses: start a new run. */
 export function resetRun(): void {
   entries.clear();
   transferring.clear();
   newRemovals.clear();
-  offboarded.clear();
 }
 
 /**
@@ -53,15 +49,6 @@ export function noteFinishedTransfer(label: string): void {
 /** Whether the entry's own DataTransfer was checked in this run and is not finished (it runs before the entry's removal). */
 export function entryTransfers(label: string): boolean {
   return transferring.has(label);
-}
-
-export function markOffboarded(...refs: Array<string | undefined>): void {
-  for (const r of refs) if (r) offboarded.add(r.trim().toLowerCase());
-}
-
-/** Whether any entry of this run disables, transfers or removes the account (by id or email). */
-export function isOffboardedThisRun(...refs: Array<string | undefined>): boolean {
-  return refs.some((r) => r !== undefined && r !== "" && offboarded.has(r.trim().toLowerCase()));
 }
 
 /** Counts a removal that would newly start; returns how many this run has. */

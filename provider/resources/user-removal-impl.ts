@@ -10,7 +10,7 @@ import { DocSpaceError } from "../docspace/errors";
 import { withDeadline } from "../docspace/deadline";
 import type { DocSpaceClient } from "../docspace/client";
 import { configureFromStack, maxRemovalsPerRun, pollPacing, portalClient, previewOnly, refuseIfPreviewOnly, scheduleDay, unseenTaskHoldMs } from "./credentials";
-import { countNewRemoval, entryTransfers, markOffboarded, noteFinishedTransfer, noteHeldTransfer, recordStep, resetRun } from "./run-registry";
+import { countNewRemoval, entryTransfers, noteFinishedTransfer, noteHeldTransfer, recordStep, resetRun } from "./run-registry";
 import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./evidence";
 import { confirmAlreadyGone, outcomeOf, portalMismatch, taskKindOf } from "./outcome";
 import { adoptAndFollow, completed, initialState, progressOf, RemovalIncomplete, startAndFollow, withProgress } from "./user-removal-run";
@@ -64,12 +64,11 @@ function verbOf(inputs: UserRemovalInputs): string {
 interface Planned {
   starts: boolean;
   account: string;
-  email?: string;
   successor?: string;
 }
 
 function plannedOf(verdict: Extract<Verdict, { plan: unknown }>): Planned {
-  return { starts: verdict.kind === "start", account: verdict.plan.target.id, email: verdict.plan.target.email, successor: verdict.plan.successor?.id };
+  return { starts: verdict.kind === "start", account: verdict.plan.target.id, successor: verdict.plan.successor?.id };
 }
 
 /** Cross-entry rules of this run (cross-entry.ts), and the per-run guard, for one entry's planned step. */
@@ -78,7 +77,6 @@ function runRules(inputs: UserRemovalInputs, planned: Planned): dynamic.CheckFai
   const id = planned.account.toLowerCase();
   const problems = recordStep(inputs.keepProfile ? "transfer" : "remove", { label: accountLabel(inputs), account: id, successor: planned.successor });
   if (problems.length > 0) return problems.map((reason) => ({ property: prop, reason }));
-  markOffboarded(id, planned.email);
   if (planned.starts && !inputs.keepProfile) {
     const guard = guardNewRemoval(inputs, id);
     if (guard) return [guard];
@@ -113,7 +111,6 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
   const parsed = userRemovalInputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
   const inputs = withoutUndefined(parsed.data);
-  markOffboarded(inputs.email, inputs.userId);
   // An entry the stack already holds, for the same account: its record decides (diff, from the
   // stored state; for an unfinished one, through the gate). A finished record costs no request.
   if (isSameAccount(previousInputs(olds), inputs)) {
@@ -131,7 +128,7 @@ export async function check(olds: Props | undefined, news: Props): Promise<dynam
     return failures.length > 0 ? { inputs: news, failures } : { inputs: withProviderOf(inputs, news) };
   }
   // The program's look at the whole file found the accounts a moment ago and would start this step.
-  const told = fileCheckOf(news, inputs);
+  const told = fileCheckOf(news, inputs, { transferTo: inputs.transferTo });
   if (told) failures.push(...runRules(inputs, { starts: true, account: told.userId, successor: told.successorId }));
   else try {
     const situation: Situation = { kind: "preview", previewOnly: previewOnly(), entryTransfers: !inputs.keepProfile && entryTransfers(accountLabel(inputs)) };
