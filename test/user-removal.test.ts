@@ -361,3 +361,10 @@ describe("a removal task that fails after deleting the profile (RemoveProgressIt
     expect(props).toMatchObject({ status: "Completed", evidence: expect.stringMatching(/404.*DocSpace reported an error after: SMTP server unreachable/) });
   });
 });
+
+describe("the record names who did it, for the audit", () => {
+  it("a removal records the API key's account (actorId, actorEmail); the audit step carries it", async () => {
+    const { outs } = await provider.create({ email: "jane.doe@example.com" });
+    expect(outs).toMatchObject({ status: "Completed", actorId: USERS.owner, actorEmail: "olivia.owner@example.com" });
+  });
+});
