@@ -4,12 +4,12 @@
  * simulator's own record. Runs where `pulumi` is on PATH; CI sets PULUMI_DOCSPACE_E2E=required,
  * so a missing CLI fails there instead of skipping.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 import { ProcessTree } from "./process-tree";
 
 const hasCli = pulumiCliOnPath("e2e-cli");
@@ -78,13 +78,7 @@ describe.skipIf(!hasCli)("the real pulumi CLI against the simulator (local backe
     dir = mkdtempSync(join(tmpdir(), "pulumi-e2e-"));
     file = join(dir, "offboarding.yaml");
     env = localBackendEnv(dir);
-    const init = spawnSync("pulumi", ["stack", "init", stack, "--cwd", ROOT, "--non-interactive"], { env, encoding: "utf8" });
-    expect(init.status, init.stderr).toBe(0);
-    for (const [k, v] of [
-      ["docspace:url", s.url],
-      ["docspace:offboardingFile", file],
-    ]) expect((await pulumi(["config", "set", k!, v!])).code).toBe(0);
-    expect((await pulumi(["config", "set", "--secret", "docspace:apiKey"], KEYS.owner)).code).toBe(0);
+    await initCliStack(stack, env, { "docspace:url": s.url, "docspace:offboardingFile": file }, KEYS.owner);
   }, 120_000);
 
   afterAll(async () => {

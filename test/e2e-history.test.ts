@@ -4,12 +4,11 @@
  * archived record, and the program's line saying nothing happens at DocSpace), up (no write),
  * audit, add one more. Runs where `pulumi` is on PATH (`npm run cli`); CI requires it.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-history");
 const BIN = join(ROOT, "dist/provider/report/bin.js");
@@ -29,13 +28,7 @@ describe.skipIf(!hasCli)("archive and audit with the real pulumi CLI", () => {
     dir = mkdtempSync(join(tmpdir(), "pulumi-e2e-history-"));
     file = join(dir, "offboarding.yaml");
     env = localBackendEnv(dir);
-    const init = spawnSync("pulumi", ["stack", "init", stack, "--cwd", ROOT, "--non-interactive"], { env, encoding: "utf8" });
-    expect(init.status, init.stderr).toBe(0);
-    for (const [k, v] of [
-      ["docspace:url", s.url],
-      ["docspace:offboardingFile", file],
-    ]) expect((await pulumi(["config", "set", k!, v!])).code).toBe(0);
-    expect((await pulumi(["config", "set", "--secret", "docspace:apiKey"], KEYS.owner)).code).toBe(0);
+    await initCliStack(stack, env, { "docspace:url": s.url, "docspace:offboardingFile": file }, KEYS.owner);
   }, 120_000);
 
   afterAll(async () => {

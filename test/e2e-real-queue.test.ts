@@ -4,12 +4,11 @@
  * that waits in the queue longer than the cleaner allows leaves the progress route and the dedupe
  * (60 s on the server; 3 s here, with tasks of 1 s). Asserted from the simulator's own record.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, type CommandResult, type Simulator } from "./helpers";
+import { initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-real-queue");
 const PEOPLE = 25;
@@ -19,7 +18,7 @@ describe.skipIf(!hasCli)("the real CLI and DocSpace's one-task-at-a-time queue",
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const stack = `e2e-queue-${process.pid}`;
-  const pulumi = (args: string[], input?: string): Promise<CommandResult> => runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, input });
+  const pulumi = (args: string[]): Promise<CommandResult> => runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env });
 
   beforeAll(async () => {
     s = await startSimulator({ taskDurationMs: 1000, unregisterAfterMs: 3000, rateLimits: {} });
@@ -28,14 +27,7 @@ describe.skipIf(!hasCli)("the real CLI and DocSpace's one-task-at-a-time queue",
     const people = Array.from({ length: PEOPLE }, (_, i) => s.portal.addUser({ email: `queued.${i}@example.com` }));
     writeFileSync(file, ["version: 1", "removals:", ...people.map((p) => `  - email: ${p.email}`)].join("\n") + "\n");
     env = localBackendEnv(dir, { DOCSPACE_POLL_MIN_MS: "200", DOCSPACE_POLL_MAX_MS: "1000" });
-    const init = spawnSync("pulumi", ["stack", "init", stack, "--cwd", ROOT, "--non-interactive"], { env, encoding: "utf8" });
-    expect(init.status, init.stderr).toBe(0);
-    for (const [k, v] of [
-      ["docspace:url", s.url],
-      ["docspace:offboardingFile", file],
-      ["docspace:maxRemovalsPerRun", String(PEOPLE)],
-    ] as const) expect((await pulumi(["config", "set", k, v])).code).toBe(0);
-    expect((await pulumi(["config", "set", "--secret", "docspace:apiKey"], KEYS.owner)).code).toBe(0);
+    await initCliStack(stack, env, { "docspace:url": s.url, "docspace:offboardingFile": file, "docspace:maxRemovalsPerRun": String(PEOPLE) }, KEYS.owner);
   }, 120_000);
 
   afterAll(async () => {

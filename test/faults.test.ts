@@ -280,7 +280,8 @@ describe("faults through Pulumi's provider host", () => {
       entries.push([u.email, { email: u.email }]);
     }
     const { resources, host } = await program(s, entries);
-    await host.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:maxRemovalsPerRun": "500" });
+    // Tasks of tens of ms: poll at their pace, so the run is the sum of the tasks, not of poll waits.
+    await host.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:maxRemovalsPerRun": "500", "docspace:pollMinMs": "10", "docspace:pollMaxMs": "40" });
     try {
       const state: Parameters<typeof lifecycle.up>[2] = new Map();
       const outcome = await lifecycle.up(host, resources, state);

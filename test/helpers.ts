@@ -141,6 +141,24 @@ export function runCommand(cmd: string, args: string[], opts: { cwd?: string; en
   });
 }
 
+/**
+ * A new stack of this repository's program on a local backend, for the real CLI: `stack init`,
+ * then each `docspace:*` setting, then the API key as a secret. Throws with the CLI's words when
+ * a step fails.
+ */
+export async function initCliStack(stack: string, env: NodeJS.ProcessEnv, config: Record<string, string>, apiKey: string): Promise<void> {
+  const run = (args: string[], input?: string): Promise<CommandResult> => runCommand("pulumi", [...args, "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env, input });
+  const steps: Array<[string[], string | undefined]> = [
+    [["stack", "init"], undefined],
+    ...Object.entries(config).map(([k, v]): [string[], undefined] => [["config", "set", k, v], undefined]),
+    [["config", "set", "--secret", "docspace:apiKey"], apiKey],
+  ];
+  for (const [args, input] of steps) {
+    const r = await run(args, input);
+    if (r.code !== 0) throw new Error(`pulumi ${args.slice(0, 3).join(" ")} failed (exit ${r.code}): ${r.out.slice(-2000)}`);
+  }
+}
+
 /** A build output whose source still exists (`npm run build` never deletes outputs of removed sources). */
 function hasSource(distPath: string): boolean {
   const p = relative(join(ROOT, "dist"), distPath);

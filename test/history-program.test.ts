@@ -156,7 +156,7 @@ describe("archive, then the next preview and up (program and provider host, no C
       expect(r.code, r.out).toBe(0);
       const lines = r.stdout.trimEnd().split("\r\n");
       expect(lines).toHaveLength(2);
-      expect(lines[1]).toMatch(new RegExp(`^ledger,docspace-offboarding/dev,ann\\.archive@example\\.com,removed \\(data and profile\\),remove,Completed,.*,${ann.id},.*"left 2027-01-15, HR-2001","GET people/${ann.id} at http://127\\.0\\.0\\.1:\\d+: 404 ""The user could not be found""",http://127\\.0\\.0\\.1:\\d+,,\\d{4}-`));
+      expect(lines[1]).toMatch(new RegExp(`^ledger,docspace-offboarding/dev,ann\\.archive@example\\.com,removed \\(data and profile\\),remove,Completed,.*,${ann.id},.*"left 2027-01-15, HR-2001","GET people/${ann.id} at http://127\\.0\\.0\\.1:\\d+: 404 ""The user could not be found""",http://127\\.0\\.0\\.1:\\d+,olivia\\.owner@example\\.com 61c229b6-86da-4524-8bce-682165b3cdb7,\\d{4}-`));
     }
     const all = await runCommand(process.execPath, [BIN, "audit", "--format", "json", "--state", stateFile], { cwd: dir });
     const rows = (JSON.parse(all.stdout) as { rows: Array<{ entry: string; step: string; source: string }> }).rows;

@@ -1,6 +1,6 @@
 /**
  * What `npm pack` publishes: the provider (compiled JavaScript and type declarations), the
- * offboarding file's JSON Schema, README, LICENSE and package.json, and nothing else: no
+ * offboarding file's JSON Schema, README and the docs/ it links to, LICENSE and package.json, and nothing else: no
  * simulator (it holds seeded API keys and seed data), no tools, no tests. Packed from a staged
  * copy of the repository (see stagePackage in ./helpers), as the `prepack` clean build leaves it.
  * And what a new user on the newest toolchain does with the tarball: a fresh project on Node 24
@@ -17,6 +17,10 @@ import { KEYS, packTarball, ROOT, runCommand, stagePackage } from "./helpers";
 // The implementation subpaths the providers stored by 0.1 call, and the dispatch the stored provider called next (issue 17); it now calls ./dispatch.
 const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js", "./dist/provider/resources/dispatch.js"];
 const TOP_LEVEL = ["LICENSE", "README.md", "offboarding.schema.json", "package.json"];
+/** The reference the README links to (docs/*.md), so that its links work in an install. */
+const DOCS = readdirSync(join(ROOT, "docs"))
+  .filter((f) => f.endsWith(".md"))
+  .map((f) => `docs/${f}`);
 
 let staging: string;
 let files: string[];
@@ -42,8 +46,8 @@ function providerSources(dir = join(ROOT, "provider")): string[] {
 }
 
 describe("npm pack", () => {
-  it("packs exactly the provider's JavaScript and declarations, the schema, README, LICENSE and package.json", () => {
-    const expected = [...TOP_LEVEL, ...providerSources().flatMap((s) => [`dist/${s}.js`, `dist/${s}.d.ts`])].sort();
+  it("packs exactly the provider's JavaScript and declarations, the schema, README, docs/*.md, LICENSE and package.json", () => {
+    const expected = [...TOP_LEVEL, ...DOCS, ...providerSources().flatMap((s) => [`dist/${s}.js`, `dist/${s}.d.ts`])].sort();
     expect(files).toEqual(expected);
   });
 
@@ -56,7 +60,8 @@ describe("npm pack", () => {
   });
 
   it("packs no API key: no sk-… key in any packed file", () => {
-    const keyShaped = /sk-[A-Za-z0-9][A-Za-z0-9_-]{6,}/;
+    // Not inside a word: the docs' anchor "#a-task-docspace-does-not-show" holds "sk-docspace-…", which is no key.
+    const keyShaped = /(?<![A-Za-z0-9])sk-[A-Za-z0-9][A-Za-z0-9_-]{6,}/;
     for (const f of files) {
       const text = readFileSync(join(staging, f), "utf8");
       // settings.js names the prefix in an error message ("DocSpace keys start with "sk-""); that is not a key.

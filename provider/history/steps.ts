@@ -57,7 +57,7 @@ export function stepOf(record: StackRecord): Step | undefined {
     ...(record.removeAfter !== undefined ? { removeAfter: record.removeAfter } : {}),
     portal: text(s.portal, 200),
     evidence: text(s.evidence, 500),
-    actor: null,
+    actor: s.actorId ? { userId: text(s.actorId, 100), ...(s.actorEmail ? { email: text(s.actorEmail, 320) } : {}) } : null,
   };
 }
 

@@ -86,6 +86,9 @@ export const userRemovalStateSchema = z.object({
   allowAdmin: z.boolean(),
   timeoutSeconds: z.number(),
   portal: z.string(),
+  /** The API key's account that started (or adopted) the step: for the audit (`pulumi-docspace audit`). */
+  actorId: z.string().optional(),
+  actorEmail: z.string().optional(),
   /** For Completed: DocSpace's own answer that the profile no longer exists (for keep: that the transfer finished). */
   evidence: z.string().optional(),
 });

@@ -62,6 +62,8 @@ export function initialState(client: DocSpaceClient, inputs: UserRemovalInputs, 
     allowAdmin: inputs.allowAdmin ?? false,
     timeoutSeconds: inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     portal: client.origin,
+    actorId: plan.caller.id.toLowerCase(),
+    actorEmail: plan.caller.email === undefined ? undefined : boundText(plan.caller.email.toLowerCase(), 320),
   };
 }
 
