@@ -42,6 +42,8 @@ export interface Fault {
   delayMs?: number;
   /** For "respond" and "applied-then-respond". */
   response?: { status: number; body?: string; headers?: Record<string, string> };
+  /** A trap: the test expects no request to reach it, so its not firing is the point (settleFaults leaves it out). */
+  trap?: boolean;
 }
 
 export interface RateLimitOptions {
@@ -177,7 +179,8 @@ export class DocSpaceSimulator {
   readonly log: LoggedRequest[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  private faults: Array<Fault & { left: number; toSkip: number }> = [];
+  private faults: Array<Fault & { left: number; toSkip: number; fired: number }> = [];
+  private cleared: Array<Fault & { left: number; toSkip: number; fired: number }> = [];
   private readonly rate: RateLimitOptions | undefined;
   private latency: number | [number, number];
   private readonly windows = new Map<string, number[]>();
@@ -235,11 +238,23 @@ export class DocSpaceSimulator {
 
   /** Adds a fault; it hits the next `times` matching requests. */
   inject(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1, toSkip: fault.skip ?? 0 });
+    this.faults.push({ ...fault, left: fault.times ?? 1, toSkip: fault.skip ?? 0, fired: 0 });
   }
 
   clearFaults(): void {
+    this.cleared.push(...this.faults);
     this.faults = [];
+  }
+
+  /**
+   * Ends the faults given so far (cleared or not) and returns those that never hit a request: a
+   * test whose fault never fired tested nothing.
+   */
+  settleFaults(): Fault[] {
+    const unfired = [...this.cleared, ...this.faults].filter((f) => f.fired === 0 && f.trap !== true).map(({ left: _l, toSkip: _s, fired: _f, ...fault }) => fault);
+    this.cleared = [];
+    this.faults = [];
+    return unfired;
   }
 
   setLatency(latency: number | [number, number]): void {
@@ -264,6 +279,7 @@ export class DocSpaceSimulator {
       return undefined;
     }
     f.left--;
+    f.fired++;
     return f;
   }
 

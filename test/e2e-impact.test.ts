@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, sim, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { expectEveryFaultFired, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, sim, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-impact");
 
@@ -154,7 +154,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
     await config("docspace:apiKey", KEYS.owner, true);
   }, 120_000);
 
-  afterEach(() => s.clearFaults());
+  afterEach(() => expectEveryFaultFired(s));
 
   afterAll(async () => {
     await pulumi(["stack", "rm", "--yes", "--force"]);
@@ -436,7 +436,7 @@ describe.skipIf(!hasCli)("pulumi preview shows what each removal does to the per
 
     it("GET group/user/{userid} failing with 500 every time changes nothing: the groups come with the profile the look read", async () => {
       const email = leaverWithRooms("gil.groupfail");
-      s.inject({ route: "GET group/user/{userid}", kind: "500", times: 1_000_000 });
+      s.inject({ route: "GET group/user/{userid}", kind: "500", times: 1_000_000, trap: true });
       const mark = s.log.length;
       const out = await preview();
       const block = blockFor(out, email);

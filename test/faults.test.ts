@@ -64,7 +64,7 @@ describe("faults through the provider objects", () => {
 
   it("500, 502 and 503 on reads", async () => {
     s = await startSimulator();
-    s.inject({ route: "GET people/filter", kind: "500", times: 2 });
+    s.inject({ route: "GET people/email", kind: "500", times: 2 });
     s.inject({ route: "GET people/{userid}", kind: "502", times: 2 });
     s.inject({ route: "GET people/remove/progress/{userid}", kind: "503", times: 3 });
     s.inject({ route: "GET people/@self", kind: "503", times: 1 });
@@ -91,7 +91,7 @@ describe("faults through the provider objects", () => {
   it("answers slower than the client's timeout, on a read and on a start", async () => {
     s = await startSimulator({ taskDurationMs: 300 });
     process.env.DOCSPACE_REQUEST_TIMEOUT_MS = "400";
-    s.inject({ route: "GET people/filter", kind: "delay", delayMs: 1200, times: 1 });
+    s.inject({ route: "GET people/email", kind: "delay", delayMs: 1200, times: 1 });
     s.inject({ route: "POST people/remove/start", kind: "delay", delayMs: 1200, times: 1 });
     usePortal(s.url, KEYS.owner, { DOCSPACE_REQUEST_TIMEOUT_MS: "400" });
     const { outs } = await provider.create({ email: "jane.doe@example.com" });

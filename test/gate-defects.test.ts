@@ -4,7 +4,7 @@
  * from the simulator's own record.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, wait, type Simulator } from "./helpers";
+import { expectEveryFaultFired, HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, wait, type Simulator } from "./helpers";
 
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type Props = Record<string, unknown>;
@@ -24,7 +24,7 @@ afterAll(async () => {
   await host?.stop();
   await s?.stop();
 });
-afterEach(() => s.clearFaults());
+afterEach(() => expectEveryFaultFired(s));
 
 const withProvider = (props: Props): Props => ({ ...props, __provider: removalProvider });
 const urn = (name: string): string => hostModule.urnFor(REMOVAL_TYPE, name);

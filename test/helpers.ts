@@ -63,10 +63,25 @@ export const USERS = {
 
 export type Simulator = InstanceType<typeof SimulatorModule.DocSpaceSimulator>;
 
+/**
+ * A simulator for one test or file. Its `stop` fails the test when a fault it was given never hit
+ * a request: a fault that never fires tests nothing.
+ */
 export async function startSimulator(options: SimulatorModule.SimulatorOptions = {}): Promise<Simulator> {
   const s = new sim.DocSpaceSimulator({ taskDurationMs: 300, rateLimits: false, ...options });
   await s.start();
+  const stop = s.stop.bind(s);
+  s.stop = async () => {
+    await stop();
+    expectEveryFaultFired(s);
+  };
   return s;
+}
+
+/** For a simulator shared by a file's tests: call after each test, so the test whose fault never fired is the one that fails. */
+export function expectEveryFaultFired(s: Simulator): void {
+  const unfired = s.settleFaults();
+  if (unfired.length > 0) throw new Error(`injected faults that never fired: ${unfired.map((f) => `${f.kind} on ${f.route}`).join(", ")}`);
 }
 
 /** Points the provider code in this process at `url` with `key` (the environment fallback). */

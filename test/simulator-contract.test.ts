@@ -5,7 +5,7 @@
 import { request } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type * as PortalModule from "../simulator/portal";
-import { fromDist, KEYS, sim, startSimulator, USERS, wait, type Simulator } from "./helpers";
+import { expectEveryFaultFired, fromDist, KEYS, sim, startSimulator, USERS, wait, type Simulator } from "./helpers";
 
 let s: Simulator;
 
@@ -603,5 +603,15 @@ describe("11. keys/@self and People-module admins", () => {
     expect(byAdmin.status).toBe(400);
     expect(JSON.stringify(byAdmin.json)).toContain(`Can not reassign data from user with id = ${pa.id}`);
     expect((await call("POST", "people/reassign/start", { body: { fromUserId: pa.id, toUserId: USERS.archive } })).status).toBe(200);
+  });
+});
+
+describe("the test harness: a fault that never fires fails its test", () => {
+  it("expectEveryFaultFired throws for a fault no request hit, and not for one that fired", async () => {
+    s.inject({ route: "GET people/@self", kind: "500" });
+    expect(() => expectEveryFaultFired(s)).toThrow(/never fired: 500 on GET people\/@self/);
+    s.inject({ route: "GET people/@self", kind: "500" });
+    expect((await call("GET", "people/@self")).status).toBe(500);
+    expect(() => expectEveryFaultFired(s)).not.toThrow();
   });
 });

@@ -343,5 +343,7 @@ describe("402 from a paid feature", () => {
     const r = await call("GET", `files/rooms?subjectOwnerId=${USERS.john}`, { key: KEYS.readonly });
     expect(r.status).toBe(403);
     expect(r.text).toBe("");
+    // The 402 is there for a key that passes the auth pipeline.
+    expect((await call("GET", `files/rooms?subjectOwnerId=${USERS.john}`)).status).toBe(402);
   });
 });
