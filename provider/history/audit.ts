@@ -6,7 +6,7 @@
 import { stepKey, type StepKind } from "./ledger-format";
 import type { Ledger } from "./ledger-file";
 import type { StackRecord } from "./stack-export";
-import { describeStep, stepOf } from "./steps";
+import { describeStep, stepOf, type Step } from "./steps";
 
 export interface AuditRow {
   /** ledger: archived (its record may still be in the stack: inStack); stack: only in the stack. */
@@ -30,7 +30,7 @@ export interface AuditRow {
   reason: string;
   evidence: string;
   portal: string;
-  /** The API key's account that did it: "" when not recorded (no record of this version stores it). */
+  /** The API key's account that did it: "" when not recorded (records of earlier versions, suspensions). */
   actor: string;
   archivedAt: string;
   ledgerLine?: number;
@@ -46,22 +46,7 @@ export function auditRows(ledger: Ledger, records: readonly StackRecord[]): Audi
       stack: s.stack,
       project: s.project,
       entry: s.entry,
-      step: s.step,
-      what: describeStep(s),
-      displayName: s.person.displayName,
-      email: s.person.email,
-      userId: s.person.userId,
-      accountType: s.person.accountType,
-      transferTo: s.transferTo ?? "",
-      transferToId: s.transferToId ?? "",
-      status: s.status,
-      taskId: s.taskId,
-      startedAt: s.startedAt ?? "",
-      completedAt: s.completedAt ?? "",
-      reason: s.reason ?? "",
-      evidence: s.evidence,
-      portal: s.portal,
-      actor: s.actor ? [s.actor.displayName, s.actor.email, s.actor.userId].filter(Boolean).join(" ") : "",
+      ...stepFields(s),
       archivedAt: s.archivedAt,
       ledgerLine: s.lineNumber,
     };
@@ -81,24 +66,33 @@ export function auditRows(ledger: Ledger, records: readonly StackRecord[]): Audi
     }
     rows.push({
       ...blank(r),
-      step: s.step,
-      what: describeStep(s),
-      displayName: s.person.displayName,
-      email: s.person.email,
-      userId: s.person.userId,
-      accountType: s.person.accountType,
-      transferTo: s.transferTo ?? "",
-      transferToId: s.transferToId ?? "",
+      ...stepFields(s),
       status: r.unfinished ? `${s.status} (${r.unfinished})` : s.status,
-      taskId: s.taskId,
-      startedAt: s.startedAt ?? "",
-      completedAt: s.completedAt ?? "",
-      reason: s.reason ?? "",
-      evidence: s.evidence,
-      portal: s.portal,
     });
   }
   return rows.sort((a, b) => (a.completedAt || a.startedAt || "~").localeCompare(b.completedAt || b.startedAt || "~") || a.entry.localeCompare(b.entry));
+}
+
+/** The columns a ledger line and a stack record fill alike, from their step. */
+function stepFields(s: Step): Pick<AuditRow, "step" | "what" | "displayName" | "email" | "userId" | "accountType" | "transferTo" | "transferToId" | "status" | "taskId" | "startedAt" | "completedAt" | "reason" | "evidence" | "portal" | "actor"> {
+  return {
+    step: s.step,
+    what: describeStep(s),
+    displayName: s.person.displayName,
+    email: s.person.email,
+    userId: s.person.userId,
+    accountType: s.person.accountType,
+    transferTo: s.transferTo ?? "",
+    transferToId: s.transferToId ?? "",
+    status: s.status,
+    taskId: s.taskId,
+    startedAt: s.startedAt ?? "",
+    completedAt: s.completedAt ?? "",
+    reason: s.reason ?? "",
+    evidence: s.evidence,
+    portal: s.portal,
+    actor: s.actor ? [s.actor.displayName, s.actor.email, s.actor.userId].filter(Boolean).join(" ") : "",
+  };
 }
 
 function blank(r: StackRecord): AuditRow {
