@@ -56,7 +56,7 @@ if (dir && role) {
   const { PerformanceObserver, constants } = require("node:perf_hooks") as typeof import("node:perf_hooks");
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if ((e.detail as { kind?: number } | undefined)?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      if (((e as unknown as { detail?: { kind?: number } }).detail)?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
       majorGcs++;
       liveAfterGc = Math.max(liveAfterGc, mb(process.memoryUsage().heapUsed));
     }
