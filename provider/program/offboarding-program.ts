@@ -163,11 +163,21 @@ export async function defineOffboarding(options: OffboardingProgramOptions = {})
     throw new pulumi.RunError(`${file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
   }
   const impact = found.impacts ? publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined }) : undefined;
-  for (const line of planLines(parsed.removals, run.plans, found.disabledNow)) void pulumi.log.info(line);
+  logLines(planLines(parsed.removals, run.plans, found.disabledNow));
   // Archived entries whose records leave the stack: what the preview's delete of each means.
-  for (const line of archived.notes) void pulumi.log.info(line);
+  logLines(archived.notes);
   const declared = await inFreshTurn(declare, run);
   return { ...declared, ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
+}
+
+/**
+ * Logs lines as the stack's diagnostics, many lines to a message: the CLI prints each line of a
+ * message on its own line under the stack, exactly as one message per line, but each message is an
+ * RPC to the engine with its own promises and buffers (one per entry of a file of thousands cost
+ * about 15 KB each in the program's peak memory). Messages stay well under gRPC's size limit.
+ */
+function logLines(lines: readonly string[], perMessage = 1000): void {
+  for (let i = 0; i < lines.length; i += perMessage) void pulumi.log.info(lines.slice(i, i + perMessage).join("\n"));
 }
 
 /**
