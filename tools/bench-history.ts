@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CliStack, type CliBenchOptions, type Line, type StackDeployment } from "./bench-cli";
-import { describePeaks, type ProcessPeaks } from "./bench-procs";
+import { describeCpu, describePeaks, type ProcessPeaks } from "./bench-procs";
 import { runHistory } from "../provider/history/cli";
 
 type Record_ = StackDeployment["deployment"]["resources"][number];
@@ -62,12 +62,12 @@ interface HeapReport {
 }
 
 /** The environment that loads tools/heap-probe.ts into the program and provider host (BENCH_HEAP=1). */
-function heapEnv(dir: string): NodeJS.ProcessEnv {
+function heapEnv(dir: string, bare = false): NodeJS.ProcessEnv {
   if (process.env.BENCH_HEAP !== "1") return {};
   return {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(__dirname, "heap-probe.js")} --expose-gc`.trim(),
     BENCH_HEAP_DIR: dir,
-    BENCH_HEAP_SNAPSHOT: process.env.BENCH_HEAP_SNAPSHOT ?? "",
+    BENCH_HEAP_SNAPSHOT: (bare ? process.env.BENCH_HEAP_SNAPSHOT_BARE : undefined) ?? process.env.BENCH_HEAP_SNAPSHOT ?? "",
   };
 }
 
@@ -75,9 +75,9 @@ function heapEnv(dir: string): NodeJS.ProcessEnv {
 class Bench {
   readonly heapDir: string;
   readonly stack: CliStack;
-  constructor(root: string, scale: number, extraEnv: NodeJS.ProcessEnv = {}) {
+  constructor(root: string, scale: number, bare = false) {
     this.heapDir = mkdtempSync(join(tmpdir(), "docspace-bench-heap-"));
-    this.stack = new CliStack(root, scale, { ...heapEnv(this.heapDir), ...extraEnv });
+    this.stack = new CliStack(root, scale, heapEnv(this.heapDir, bare));
   }
 
   async run(args: string[]): Promise<Measured> {
@@ -100,13 +100,13 @@ function heapNote(m: Measured): string {
   if (!m.heap) return "";
   return m.heap
     .filter((h) => h.role === "program")
-    .map((h) => `program heap: peak used ${h.peak.heapUsedMb.toFixed(0)} MB, largest after a full GC ${h.peak.liveAfterGcMb.toFixed(0)} MB (${h.peak.majorGcs} full GCs), live after the run ${h.marks.find((x) => x.label === "finished")?.heapUsedMb.toFixed(0) ?? "?"} MB`)
+    .map((h) => `program heap: peak used ${h.peak.heapUsedMb.toFixed(0)} MB, largest after a full GC ${h.peak.liveAfterGcMb.toFixed(0)} MB (${h.peak.majorGcs} full GCs), at the end ${h.marks.find((x) => x.label === "finished")?.heapUsedMb.toFixed(0) ?? "?"} MB`)
     .join("; ");
 }
 
 function report(line: Line, label: string, m: Measured): void {
   const heap = heapNote(m);
-  line(label, `${(m.wallMs / 1000).toFixed(1)} s`, `(${m.code === 0 ? "" : `exit ${m.code}; `}peak MB: ${describePeaks(m.peaks)}; ${m.requests} requests${m.requests ? `: ${m.routes}` : ""}${heap ? `; ${heap}` : ""})`);
+  line(label, `${(m.wallMs / 1000).toFixed(1)} s`, `(${m.code === 0 ? "" : `exit ${m.code}; `}peak MB: ${describePeaks(m.peaks)}; ${describeCpu(m.peaks)}; ${m.requests} requests${m.requests ? `: ${m.routes}` : ""}${heap ? `; ${heap}` : ""})`);
 }
 
 /** The name part of a URN replaced. */
@@ -178,7 +178,7 @@ function bareProject(root: string): string {
 /** The bare program beside ours: `n` resources in its stack (cloned from a real `up` of one), then the same runs. */
 async function bareRuns(opts: CliBenchOptions, n: number, label: string): Promise<Record<string, Measured>> {
   const dir = bareProject(opts.root);
-  const b = new Bench(dir, opts.scale);
+  const b = new Bench(dir, opts.scale, true);
   const s = b.stack;
   try {
     await s.start(1);
