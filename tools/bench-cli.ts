@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
+import { DocSpaceSimulator, ownerApiKey, type LoggedRequest } from "../simulator/server";
 import { ProcessSampler, type ProcessPeaks } from "./bench-procs";
 
 export type Line = (label: string, value: string, note?: string) => void;
@@ -61,6 +61,8 @@ interface RunOutcome {
   peakKb: number;
   /** Each process's own peak, by role. */
   peaks: ProcessPeaks;
+  /** The requests themselves. */
+  log: LoggedRequest[];
 }
 
 /** The most tasks the portal held started (queued or running) at one moment. */
@@ -172,7 +174,7 @@ export class CliStack {
     const peaks = sampler!.stop();
     const log = this.sim.log.slice(mark);
     if (r.code !== 0) console.error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.out.slice(-3000)}`);
-    return { code: r.code, out: r.out, requests: log.length, routes: byRoute(log), throttled: log.filter((x) => x.status === 429).length, wallMs, peakKb: peaks.totalPeakMb * 1024, peaks };
+    return { code: r.code, out: r.out, requests: log.length, routes: byRoute(log), throttled: log.filter((x) => x.status === 429).length, wallMs, peakKb: peaks.totalPeakMb * 1024, peaks, log };
   }
 
   /** Bytes per UserRemoval in `pulumi stack export`, and the largest parts of one. */
