@@ -184,14 +184,16 @@ function parseBench(): { ratio: number; oursMs: number; bareMs: number } {
 /**
  * BENCH_ONLY runs some cases, comma-separated: `harness` (1, 100 and 1000 accounts) or `harness:N`
  * (a bare number N means the same), `parse`, `impact`, `cli` (all real-CLI cases), `cli-first`,
- * `cli-history` (200 and 1000) or `cli-history:N`, `cli-kept` (2,000 finished records kept in the
- * stack, the un-archived alternative) or `cli-kept:N`, `cli-archived` (10,000 offboarded, held
- * the way the docs say: a ledger, a stack of what is in progress) or `cli-archived:N`.
+ * `cli-history` (200 and 1000) or `cli-history:N`, `cli-archived` (10,000 offboarded, held the
+ * way the docs say: a ledger, a stack of what is in progress; about 2 minutes) or
+ * `cli-archived:N`, `cli-kept` (2,000 finished records kept in the stack, the un-archived
+ * alternative; about 4 minutes) or `cli-kept:N` (10,000: about 30 minutes and 6 GB).
+ * Each real-CLI history case runs a bare program of the same size beside it (tools/bench-history.ts).
  * Unset: everything.
  */
 function selectedCases(): Array<{ name: string; n?: number }> {
   const only = process.env.BENCH_ONLY?.trim();
-  if (!only) return [{ name: "harness" }, { name: "parse" }, { name: "impact" }, { name: "cli" }];
+  if (!only) return [{ name: "harness" }, { name: "parse" }, { name: "impact" }, { name: "cli" }, { name: "cli-archived" }, { name: "cli-kept" }];
   return only.split(",").map((c) => {
     const [name, n] = c.trim().split(":");
     if (/^\d+$/.test(name!)) return { name: "harness", n: Number(name) };
