@@ -12,13 +12,20 @@
  *   nothing due (the CI example's `pulumi preview` then `pulumi up`, file unchanged).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DocSpaceSimulator, ownerApiKey } from "../simulator/server";
+import { DocSpaceSimulator, ownerApiKey, type LoggedRequest } from "../simulator/server";
+import { ProcessSampler, type ProcessPeaks } from "./bench-procs";
 
 export type Line = (label: string, value: string, note?: string) => void;
+
+/** What `pulumi stack export` prints (the parts the benchmark touches). */
+export interface StackDeployment {
+  version: number;
+  deployment: { resources: Array<Record<string, unknown> & { urn: string; type: string }> } & Record<string, unknown>;
+}
 
 export interface CliBenchOptions {
   scale: number;
@@ -36,33 +43,6 @@ export function pulumiOnPath(line: Line): boolean {
   return false;
 }
 
-/** Resident memory of a process and all its descendants, in kB (from /proc). */
-function treeRssKb(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let total = 0;
-  const visit = (p: number): void => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
-      total += m ? Number(m[1]) : 0;
-    } catch {
-      return;
-    }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return total;
-}
-
 /** "GET people/email 802, GET people/filter 812" for a slice of the simulator's log. */
 export function byRoute(log: Array<{ method: string; route: string }>): string {
   const m = new Map<string, number>();
@@ -77,7 +57,12 @@ interface RunOutcome {
   routes: string;
   throttled: number;
   wallMs: number;
+  /** The largest sum of the command's processes' resident memory at one moment. */
   peakKb: number;
+  /** Each process's own peak, by role. */
+  peaks: ProcessPeaks;
+  /** The requests themselves. */
+  log: LoggedRequest[];
 }
 
 /** The most tasks in the portal's queues (waiting or running) at one moment: 1 when a run never makes a task wait there. */
@@ -94,15 +79,16 @@ function maxConcurrentTasks(sim: DocSpaceSimulator): number {
 }
 
 /** One stack on a local backend, against one simulator, driven by the real CLI. */
-class CliStack {
+export class CliStack {
   readonly sim: DocSpaceSimulator;
   readonly windowMs: number;
-  private readonly dir = mkdtempSync(join(tmpdir(), "docspace-bench-cli-"));
+  readonly dir = mkdtempSync(join(tmpdir(), "docspace-bench-cli-"));
   readonly file = join(this.dir, "offboarding.yaml");
-  private readonly stack = `bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly stack = `bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly env: NodeJS.ProcessEnv;
-  private entries: string[] = [];
-  private url = "";
+  /** The file's entries, one YAML list item each (lines joined by newlines). */
+  entries: string[] = [];
+  url = "";
 
   constructor(
     private readonly root: string,
@@ -152,23 +138,43 @@ class CliStack {
   /** Adds `n` people to the portal and to the file. */
   addPeople(n: number, prefix: string): void {
     for (let i = 0; i < n; i++) this.entries.push(`  - email: ${this.sim.portal.addUser({ email: `${prefix}${i}@example.com` }).email}`);
-    writeFileSync(this.file, ["version: 1", "removals:", ...this.entries].join("\n") + "\n");
+    this.writeFile();
+  }
+
+  /** Writes the file from `entries`. */
+  writeFile(): void {
+    writeFileSync(this.file, ["version: 1", this.entries.length === 0 ? "removals: []" : "removals:", ...this.entries].join("\n") + "\n");
+  }
+
+  /** `pulumi stack export`, parsed. */
+  async exportState(): Promise<StackDeployment> {
+    const r = await this.pulumi(["stack", "export"]);
+    if (r.code !== 0) throw new Error(`pulumi stack export failed: ${r.out.slice(-2000)}`);
+    return JSON.parse(r.stdout) as StackDeployment;
+  }
+
+  /** `pulumi stack import` of a deployment (e.g. a synthesized history). */
+  async importState(state: StackDeployment): Promise<void> {
+    const path = join(this.dir, "import.json");
+    writeFileSync(path, JSON.stringify(state));
+    const r = await this.pulumi(["stack", "import", "--file", path]);
+    rmSync(path, { force: true });
+    if (r.code !== 0) throw new Error(`pulumi stack import failed: ${r.out.slice(-2000)}`);
   }
 
   /** Runs one CLI command and counts what it cost the portal. */
   async measure(args: string[]): Promise<RunOutcome> {
     const mark = this.sim.log.length;
-    let peakKb = 0;
-    let sampler: NodeJS.Timeout | undefined;
+    let sampler: ProcessSampler | undefined;
     const started = performance.now();
     const r = await this.pulumi(args, undefined, (pid) => {
-      sampler = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(pid))), 200);
+      sampler = new ProcessSampler(pid);
     });
     const wallMs = performance.now() - started;
-    if (sampler) clearInterval(sampler);
+    const peaks = sampler!.stop();
     const log = this.sim.log.slice(mark);
     if (r.code !== 0) console.error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.out.slice(-3000)}`);
-    return { code: r.code, out: r.out, requests: log.length, routes: byRoute(log), throttled: log.filter((x) => x.status === 429).length, wallMs, peakKb };
+    return { code: r.code, out: r.out, requests: log.length, routes: byRoute(log), throttled: log.filter((x) => x.status === 429).length, wallMs, peakKb: peaks.totalPeakMb * 1024, peaks, log };
   }
 
   /** Bytes per UserRemoval in `pulumi stack export`, and the largest parts of one. */

@@ -19,6 +19,7 @@ import { ProviderHost } from "./provider-host";
 import { declareResources, up, type StackState } from "./lifecycle";
 import { cliFirstUp, cliHistory, pulumiOnPath, realCliFigures } from "./bench-cli";
 import { preflightFile } from "../provider/program/preflight";
+import { cliArchived, cliKept } from "./bench-history";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
 const LATENCY_MS = 40 / SCALE;
@@ -184,15 +185,20 @@ function parseBench(): { ratio: number; oursMs: number; bareMs: number } {
 /**
  * BENCH_ONLY runs some cases, comma-separated: `harness` (1, 100 and 1000 accounts) or `harness:N`
  * (a bare number N means the same), `parse`, `impact`, `cli` (all real-CLI cases), `cli-first`,
- * `cli-history` (200 and 1000) or `cli-history:N`. Unset: everything.
+ * `cli-history` (200 and 1000) or `cli-history:N`, `cli-archived` (10,000 offboarded, held the
+ * way the docs say: a ledger, a stack of what is in progress; about 2 minutes) or
+ * `cli-archived:N`, `cli-kept` (2,000 finished records kept in the stack, the un-archived
+ * alternative; about 4 minutes) or `cli-kept:N` (10,000: about 30 minutes and 6 GB).
+ * Each real-CLI history case runs a bare program of the same size beside it (tools/bench-history.ts).
+ * Unset: everything.
  */
 function selectedCases(): Array<{ name: string; n?: number }> {
   const only = process.env.BENCH_ONLY?.trim();
-  if (!only) return [{ name: "harness" }, { name: "parse" }, { name: "impact" }, { name: "cli" }];
+  if (!only) return [{ name: "harness" }, { name: "parse" }, { name: "impact" }, { name: "cli" }, { name: "cli-archived" }, { name: "cli-kept" }];
   return only.split(",").map((c) => {
     const [name, n] = c.trim().split(":");
     if (/^\d+$/.test(name!)) return { name: "harness", n: Number(name) };
-    if (!["harness", "parse", "impact", "cli", "cli-first", "cli-history"].includes(name!)) throw new Error(`BENCH_ONLY: unknown case '${name}'`);
+    if (!["harness", "parse", "impact", "cli", "cli-first", "cli-history", "cli-kept", "cli-archived"].includes(name!)) throw new Error(`BENCH_ONLY: unknown case '${name}'`);
     return { name: name!, n: n === undefined ? undefined : Number(n) };
   });
 }
@@ -230,6 +236,8 @@ async function main(): Promise<void> {
     if (c.name === "cli") await realCliFigures(cli);
     if (c.name === "cli-first" && pulumiOnPath(line)) for (const parallel of [undefined, 32]) await cliFirstUp(cli, c.n, parallel);
     if (c.name === "cli-history" && pulumiOnPath(line)) for (const n of c.n === undefined ? [200, 1000] : [c.n]) await cliHistory(cli, n);
+    if (c.name === "cli-kept" && pulumiOnPath(line)) await cliKept(cli, c.n);
+    if (c.name === "cli-archived" && pulumiOnPath(line)) await cliArchived(cli, c.n);
   }
 }
 

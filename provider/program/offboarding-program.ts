@@ -31,10 +31,16 @@ export interface OffboardingProgramOptions {
   baseDir?: string;
 }
 
-/** Per entry, for the audit trail: the furthest step's outcome (removal, else transfer, else the suspension's status). */
+/**
+ * Per entry: the furthest step's outcome (removal, else transfer, else the suspension's status),
+ * read from its record; or, for an entry whose account DocSpace does not have now, only that
+ * (`notAtDocSpace`): its records are not read (`pulumi-docspace audit` shows them, with the proof).
+ */
 export interface AccountOutcome {
   action: string;
-  status: pulumi.Output<string>;
+  status?: pulumi.Output<string>;
+  /** DocSpace has no such account now (none has the email, or the id is gone): the entry is settled as far as the portal goes. */
+  notAtDocSpace?: true;
   taskId?: pulumi.Output<string>;
   startedAt?: pulumi.Output<string>;
   completedAt?: pulumi.Output<string | undefined>;
@@ -116,6 +122,8 @@ interface Run {
   plans: EntryPlan[];
   /** What the whole-file look found for the entries it would start on (preflight.ts), by entry name. */
   checked: ReadonlyMap<string, FileCheck>;
+  /** Entries whose account the look did not find at DocSpace: their records' outputs are not read. */
+  notAtDocSpace: ReadonlySet<string>;
 }
 
 /**
@@ -148,18 +156,28 @@ export async function defineOffboarding(options: OffboardingProgramOptions = {})
     return input;
   });
   const found = await preflightFile(parsed, portal, limit, day, previewOnly, maxImpacts);
-  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)), checked: found.checked };
+  const run: Run = { file, parsed, plans: parsed.removals.map((r) => planEntry(r, day)), checked: found.checked, notAtDocSpace: found.notAtDocSpace };
   if (found.problems.length > 0) {
     const unique = [...new Set(found.problems)];
     const absent = found.absent.length > 0 ? `\nAlso without an account (a typo; or, if an earlier run removed it, expected):\n  ${found.absent.join("\n  ")}` : "";
     throw new pulumi.RunError(`${file}: ${unique.length === 1 ? "a problem" : `${unique.length} problems`}; nothing was done:\n  ${unique.join("\n  ")}${absent}`);
   }
   const impact = found.impacts ? publishImpacts(found.impacts, { summaryFile: summaryFile ? resolveFromProject(summaryFile, options) : undefined }) : undefined;
-  for (const line of planLines(parsed.removals, run.plans, found.disabledNow)) void pulumi.log.info(line);
+  logLines(planLines(parsed.removals, run.plans, found.disabledNow));
   // Archived entries whose records leave the stack: what the preview's delete of each means.
-  for (const line of archived.notes) void pulumi.log.info(line);
+  logLines(archived.notes);
   const declared = await inFreshTurn(declare, run);
   return { ...declared, ...(impact && Object.keys(impact).length > 0 ? { impact } : {}) };
+}
+
+/**
+ * Logs lines as the stack's diagnostics, many lines to a message: the CLI prints each line of a
+ * message on its own line under the stack, exactly as one message per line, but each message is an
+ * RPC to the engine with its own promises and buffers (one per entry of a file of thousands cost
+ * about 15 KB each in the program's peak memory). Messages stay well under gRPC's size limit.
+ */
+function logLines(lines: readonly string[], perMessage = 1000): void {
+  for (let i = 0; i < lines.length; i += perMessage) void pulumi.log.info(lines.slice(i, i + perMessage).join("\n"));
 }
 
 /**
@@ -194,10 +212,21 @@ export function planLines(entries: readonly Removal[], plans: readonly EntryPlan
   });
 }
 
+/**
+ * The outputs the stack outputs read from each record, and nothing more: Pulumi's SDK keeps, per
+ * resource, an Output of four promises (each with a captured stack trace) for every property the
+ * program asks for, and the stack outputs' references to them until the engine has answered for
+ * every resource. So an entry whose account DocSpace no longer has (settled: typically a
+ * finished removal, thousands of them in a stack that is never archived) asks for none.
+ */
+const TASK_OUTPUTS = ["status", "taskId", "startedAt", "completedAt", "mode"] as const;
+const NONE = [] as const;
+
 /** The resources of every entry, and the outputs that record them. */
-function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs, "impact"> {
+function declare({ file, parsed, plans, checked, notAtDocSpace }: Run): Omit<OffboardingOutputs, "impact"> {
   const accounts: Record<string, AccountOutcome> = {};
   const statuses: Array<pulumi.Output<string>> = [];
+  let settled = 0;
   // A plain loop, not forEach: every frame between here and the event loop is stored with each resource.
   for (const [i, r] of parsed.removals.entries()) {
     const plan = plans[i]!;
@@ -208,16 +237,20 @@ function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs
     // check, and the suspension's (disabling is judged by the first of the same rules). A transfer
     // before a due removal is judged differently (a running task) and checks for itself.
     const told = checked.get(name);
+    const gone = notAtDocSpace.has(name);
     // Each later step waits for the earlier ones, so the suspension records who disabled the account.
     const before: pulumi.Resource[] = [];
     let suspension: AccountSuspension | undefined;
     if (plan.suspend) {
-      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined, fileCheck: told });
+      const read = gone ? NONE : plan.transfer || plan.remove ? (["disabledByStack"] as const) : (["status", "disabledByStack"] as const);
+      suspension = new AccountSuspension(name, { ...common, handedOver: plan.suspend.handedOver || undefined, fileCheck: told }, undefined, read);
       before.push(suspension);
     }
     let transfer: DataTransfer | undefined;
     if (plan.transfer) {
-      transfer = new DataTransfer(name, { ...common, transferTo: r.transferTo!, timeoutSeconds: r.timeoutSeconds, fileCheck: plan.remove ? undefined : told }, { dependsOn: [...before] });
+      // A due removal takes its own transfer's status as an input (afterTransfer), so it is read then too.
+      const read = plan.remove ? (["status"] as const) : gone ? NONE : TASK_OUTPUTS;
+      transfer = new DataTransfer(name, { ...common, transferTo: r.transferTo!, timeoutSeconds: r.timeoutSeconds, fileCheck: plan.remove ? undefined : told }, { dependsOn: [...before] }, read);
       before.push(transfer);
     }
     let removal: UserRemoval | undefined;
@@ -226,7 +259,15 @@ function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs
         name,
         { ...common, transferTo: r.transferTo, alreadyRemoved: r.alreadyRemoved || undefined, timeoutSeconds: r.timeoutSeconds, removeAfter: r.removeAfter, fileCheck: told, afterTransfer: transfer },
         before.length > 0 ? { dependsOn: [...before] } : undefined,
+        "UserRemoval",
+        gone ? NONE : TASK_OUTPUTS,
       );
+    }
+    const due = plan.due ? { removeAfter: plan.due.date, removalDue: plan.remove } : {};
+    if (gone) {
+      settled++;
+      accounts[name] = { action: r.action, notAtDocSpace: true, ...due };
+      continue;
     }
     const task = removal ?? transfer;
     const status = task ? task.status : suspension!.status;
@@ -235,12 +276,14 @@ function declare({ file, parsed, plans, checked }: Run): Omit<OffboardingOutputs
       action: r.action,
       status,
       ...(task ? { taskId: task.taskId, startedAt: task.startedAt, completedAt: task.completedAt, mode: task.mode } : {}),
-      ...(plan.due ? { removeAfter: plan.due.date, removalDue: plan.remove } : {}),
+      ...due,
       ...(suspension ? { disabledByStack: suspension.disabledByStack } : {}),
     };
   }
+  const total = parsed.removals.length;
   const totals = pulumi.all(statuses).apply((all) => {
-    const out: Record<string, number> = { total: all.length };
+    const out: Record<string, number> = { total };
+    if (settled > 0) out.notAtDocSpace = settled;
     for (const s of all) out[s ?? "Unknown"] = (out[s ?? "Unknown"] ?? 0) + 1;
     return out;
   });

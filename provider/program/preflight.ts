@@ -37,6 +37,11 @@ export interface PreflightResult {
   disabledNow: Map<string, boolean>;
   /** Entries (by name) the gate would start on now, with the accounts it found: told to their resources' checks. */
   checked: Map<string, FileCheck>;
+  /**
+   * Entries (by name) whose account DocSpace does not have now (none has the email, or the id is
+   * proved gone), and entries recorded as already removed: settled, as far as the portal goes.
+   */
+  notAtDocSpace: Set<string>;
 }
 
 /** The entry's furthest step on this day (its removal, else its transfer, else its suspension). */
@@ -90,7 +95,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
       }
     }),
   );
-  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [], disabledNow: new Map(), checked: new Map() };
+  const result: PreflightResult = { problems: [], absent: [], newStarts: 0, planned: [], disabledNow: new Map(), checked: new Map(), notAtDocSpace: new Set() };
   const acting: Array<{ r: Removal; accounts: EntryAccounts }> = [];
   for (const [r, v] of verdicts) {
     if (v instanceof Error) {
@@ -100,6 +105,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
     if (v.kind === "refuse") for (const f of v.failures) result.problems.push(`${where(r)}: ${f.reason}`);
     if ("plan" in v) result.disabledNow.set(logicalName(r), isDisabled(v.plan.target));
     if (v.kind === "absent" && !r.alreadyRemoved) result.absent.push(`${where(r)}: ${v.reason}`);
+    if (v.kind === "absent" || v.kind === "gone") result.notAtDocSpace.add(logicalName(r));
     if (v.kind === "start" || v.kind === "adopt") {
       const accounts: EntryAccounts = { label: logicalName(r), account: v.plan.target.id.toLowerCase(), successor: v.plan.successor?.id.toLowerCase() };
       acting.push({ r, accounts });

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./stored-provider";
+import { registeredProps } from "./user-removal";
 import type * as Impl from "./account-suspension-impl";
 import type { FileCheck } from "./props";
 
@@ -56,14 +57,12 @@ export class AccountSuspension extends pulumi.dynamic.Resource {
   declare public readonly disabledSince: pulumi.Output<string | undefined>;
   declare public readonly handedOver: pulumi.Output<boolean>;
 
-  constructor(name: string, args: AccountSuspensionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      stored,
-      name,
-      { ...args, displayName: undefined, status: undefined, disabledByStack: undefined, disabledAt: undefined, disabledSince: undefined },
-      opts,
-      "docspace",
-      "AccountSuspension",
-    );
+  /** `outputs`: which of the record's fields this object exposes as Outputs (default: all); see UserRemoval. */
+  constructor(name: string, args: AccountSuspensionArgs, opts?: pulumi.CustomResourceOptions, outputs: readonly AccountSuspensionOutput[] = ACCOUNT_SUSPENSION_OUTPUTS) {
+    super(stored, name, registeredProps(args, outputs), opts, "docspace", "AccountSuspension");
   }
 }
+
+/** The fields of an AccountSuspension's record that its object exposes as Outputs (its declared properties). */
+export const ACCOUNT_SUSPENSION_OUTPUTS = ["userId", "email", "displayName", "status", "disabledByStack", "disabledAt", "disabledSince", "handedOver"] as const;
+export type AccountSuspensionOutput = (typeof ACCOUNT_SUSPENSION_OUTPUTS)[number];

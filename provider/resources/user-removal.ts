@@ -79,33 +79,47 @@ export class UserRemoval extends pulumi.dynamic.Resource {
   /** For Completed: DocSpace's own answer that the profile no longer exists. */
   declare public readonly evidence: pulumi.Output<string | undefined>;
 
-  constructor(name: string, { afterTransfer, ...args }: UserRemovalArgs, opts?: pulumi.CustomResourceOptions, type = "UserRemoval") {
-    super(
-      stored,
-      name,
-      {
-        ...args,
-        ownTransfer: afterTransfer ? { status: afterTransfer.status } : undefined,
-        userId: args.userId,
-        email: args.email,
-        displayName: undefined,
-        accountType: undefined,
-        mode: undefined,
-        transferToId: undefined,
-        taskId: undefined,
-        status: undefined,
-        percentage: undefined,
-        error: undefined,
-        startedAt: undefined,
-        completedAt: undefined,
-        reason: args.reason,
-        evidence: undefined,
-      },
-      opts,
-      "docspace",
-      type,
-    );
+  /**
+   * `outputs`: which of the record's fields this object exposes as Outputs (default: all of them).
+   * defineOffboarding asks only for those its stack outputs read, and for none on an entry whose
+   * account DocSpace no longer has: Pulumi's SDK builds, for every property of every resource,
+   * an Output of four promises that each keep a captured stack trace until the engine answers,
+   * so each property a program does not read costs memory per resource for nothing. The inputs,
+   * what is stored and what the provider does are the same either way.
+   */
+  constructor(name: string, { afterTransfer, ...args }: UserRemovalArgs, opts?: pulumi.CustomResourceOptions, type = "UserRemoval", outputs: readonly UserRemovalOutput[] = USER_REMOVAL_OUTPUTS) {
+    super(stored, name, registeredProps({ ...args, ownTransfer: afterTransfer ? { status: afterTransfer.status } : undefined }, outputs), opts, "docspace", type);
   }
+}
+
+/** The fields of a UserRemoval's record that its object exposes as Outputs (its declared properties). */
+export const USER_REMOVAL_OUTPUTS = [
+  "userId",
+  "email",
+  "displayName",
+  "accountType",
+  "mode",
+  "transferToId",
+  "taskId",
+  "status",
+  "percentage",
+  "error",
+  "startedAt",
+  "completedAt",
+  "reason",
+  "evidence",
+] as const;
+export type UserRemovalOutput = (typeof USER_REMOVAL_OUTPUTS)[number];
+
+/**
+ * The property map a dynamic resource registers: every input given (one left undefined is not sent
+ * to the engine anyway), and each of `outputs` not among them, to be filled from the record.
+ */
+export function registeredProps(args: object, outputs: readonly string[]): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = v;
+  for (const k of outputs) if (!(k in props)) props[k] = undefined;
+  return props;
 }
 
 export interface DataTransferArgs extends Omit<UserRemovalArgs, "alreadyRemoved" | "removeAfter" | "transferTo" | "keepProfile" | "afterTransfer"> {
@@ -119,7 +133,8 @@ export interface DataTransferArgs extends Omit<UserRemovalArgs, "alreadyRemoved"
  * keep the profile: one gate, one way of following a task.
  */
 export class DataTransfer extends UserRemoval {
-  constructor(name: string, args: DataTransferArgs, opts?: pulumi.CustomResourceOptions) {
-    super(name, { ...args, keepProfile: true }, opts, "DataTransfer");
+  /** `outputs`: as for UserRemoval. */
+  constructor(name: string, args: DataTransferArgs, opts?: pulumi.CustomResourceOptions, outputs: readonly UserRemovalOutput[] = USER_REMOVAL_OUTPUTS) {
+    super(name, { ...args, keepProfile: true }, opts, "DataTransfer", outputs);
   }
 }
