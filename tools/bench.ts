@@ -188,7 +188,8 @@ function parseBench(): { ratio: number; oursMs: number; bareMs: number } {
  * `cli-history` (200 and 1000) or `cli-history:N`, `cli-archived` (10,000 offboarded, held the
  * way the docs say: a ledger, a stack of what is in progress; about 2 minutes) or
  * `cli-archived:N`, `cli-kept` (2,000 finished records kept in the stack, the un-archived
- * alternative; about 4 minutes) or `cli-kept:N` (10,000: about 30 minutes and 6 GB).
+ * alternative; about 5 minutes) or `cli-kept:N` (10,000 with BENCH_PROFILE=1, the daily preview
+ * only, ours and bare: about 3 minutes, 2.8 GB of processes at once).
  * Each real-CLI history case runs a bare program of the same size beside it (tools/bench-history.ts).
  * Unset: everything.
  */
