@@ -565,6 +565,7 @@ describe("pulumi-docspace report: help, usage and settings (the built command)",
     const top = await runCommand(process.execPath, [BIN, "--help"], { env: noPortal });
     expect(top.code).toBe(0);
     expect(top.stdout).toContain("report     suggest accounts to add to the offboarding file (read-only)");
+    expect(top.stdout).toMatch(/archive .*\n  audit /);
     const help = await report(["--help"], { env: noPortal });
     expect(help.code).toBe(0);
     for (const option of ["--file", "--disabled-days", "--invited-days", "--include-undated", "--include-unconfirmed", "--url", "--today", "DOCSPACE_URL", "DOCSPACE_API_KEY"]) {

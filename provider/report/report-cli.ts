@@ -35,8 +35,10 @@ export const TOP_HELP = `Usage: pulumi-docspace <command> [options]
 
 Commands:
   report     suggest accounts to add to the offboarding file (read-only)
+  archive    move finished, proved entries from the stack into the ledger next to the file (no request to DocSpace)
+  audit      export every removal, transfer and disable, from the ledger and the stack (csv, md or json)
 
-Run \`pulumi-docspace report --help\` for its options.
+Run \`pulumi-docspace <command> --help\` for its options.
 `;
 
 export const REPORT_HELP = `Usage: pulumi-docspace report [options]
