@@ -142,15 +142,13 @@ function ledgerLines(input: ArchiveInput, ledger: Ledger, result: ArchiveResult,
     out.push(text);
     prev = lineHash(text);
   };
+  /** The fields every line starts with: the format, its place in the chain, and this archive run. */
+  const head = () => ({ format: LEDGER_FORMAT, v: LEDGER_VERSION, seq: nextSeq + out.length, prev, ...run }) as const;
   let steps = 0;
   for (const a of result.archived) {
     for (const s of a.steps) {
       push({
-        format: LEDGER_FORMAT,
-        v: LEDGER_VERSION,
-        seq: nextSeq + out.length,
-        prev,
-        ...run,
+        ...head(),
         stack: s.stack,
         project: s.project,
         kind: "step",
@@ -175,11 +173,7 @@ function ledgerLines(input: ArchiveInput, ledger: Ledger, result: ArchiveResult,
     }
   }
   push({
-    format: LEDGER_FORMAT,
-    v: LEDGER_VERSION,
-    seq: nextSeq + out.length,
-    prev,
-    ...run,
+    ...head(),
     kind: "archive",
     steps,
     entries: result.archived.map((a) => a.entry),
