@@ -1,6 +1,6 @@
 /**
  * The rules for one offboarding entry, written once: the offboarding file (offboarding/schema.ts)
- * and the UserRemoval resource's inputs (resources/user-removal-model.ts) are both built from them.
+ * and the UserRemoval resource's inputs (resources/user-removal/record.ts) are both built from them.
  */
 import { z } from "zod";
 import { accountRefKind, emailSchema, guidSchema } from "./docspace/schemas";

@@ -8,9 +8,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
-import type * as Package from "../provider/index";
-import type * as RemovalImpl from "../provider/resources/user-removal-impl";
-import type * as HostSettingsModule from "../provider/resources/host-settings";
+import type * as Package from "../provider";
+import type * as RemovalImpl from "../provider/resources/user-removal/methods";
+import type * as HostSettingsModule from "../provider/resources/host/settings";
 import type * as SimulatorModule from "../simulator/server";
 import type * as HostModule from "../tools/provider-host";
 import type * as LifecycleModule from "../tools/lifecycle";
@@ -28,7 +28,7 @@ export const fromDist = (path: string): unknown => nodeRequire(join(ROOT, "dist"
 
 export const pkg = fromPackage(".") as typeof Package;
 export const removalImpl = fromPackage("dist/provider/resources/user-removal-impl.js") as typeof RemovalImpl;
-export const hostSettings = fromDist("provider/resources/host-settings.js") as typeof HostSettingsModule;
+export const hostSettings = fromDist("provider/resources/host/settings.js") as typeof HostSettingsModule;
 export const sim = fromDist("simulator/server.js") as typeof SimulatorModule;
 export const hostModule = fromDist("tools/provider-host.js") as typeof HostModule;
 export const lifecycle = fromDist("tools/lifecycle.js") as typeof LifecycleModule;

@@ -51,7 +51,7 @@ const graph = importGraph(sources(ROOT));
 
 describe("layering of provider/", () => {
   it("reads the imports it checks (the graph is not empty)", () => {
-    expect(graph.get("resources/user-removal-impl.ts")).toContain("resources/gate/assess.ts");
+    expect(graph.get("resources/user-removal/methods.ts")).toContain("resources/gate/assess.ts");
   });
 
   it("has no import cycles", () => {

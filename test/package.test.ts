@@ -15,7 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYS, packTarball, ROOT, runCommand, stagePackage } from "./helpers";
 
 // The implementation subpaths the providers stored by 0.1 call, and the dispatch the stored provider called next (issue 17); it now calls ./dispatch.
-const IMPL_SUBPATHS = ["./dist/provider/resources/user-removal-impl.js", "./dist/provider/resources/self-delete-impl.js", "./dist/provider/resources/account-suspension-impl.js", "./dist/provider/resources/dispatch.js"];
+/** The subpaths state written by earlier versions requires, each with the file that answers it in this release. */
+const STABLE_SUBPATHS: Record<string, string> = {
+  "./dist/provider/resources/user-removal-impl.js": "./dist/provider/resources/user-removal/methods.js",
+  "./dist/provider/resources/self-delete-impl.js": "./dist/provider/resources/self-delete/methods.js",
+  "./dist/provider/resources/account-suspension-impl.js": "./dist/provider/resources/account-suspension/methods.js",
+  "./dist/provider/resources/dispatch.js": "./dist/provider/resources/host/dispatch.js",
+};
+const IMPL_SUBPATHS = Object.keys(STABLE_SUBPATHS);
 const TOP_LEVEL = ["LICENSE", "README.md", "offboarding.schema.json", "package.json"];
 /** The reference the README links to (docs/*.md), so that its links work in an install. */
 const DOCS = readdirSync(join(ROOT, "docs"))
@@ -71,7 +78,7 @@ describe("npm pack", () => {
   });
 
   it("packs the two implementation subpaths that serialized providers in users' state require, and LICENSE", () => {
-    for (const p of IMPL_SUBPATHS) expect(files).toContain(p.slice(2));
+    for (const p of IMPL_SUBPATHS) expect(files).toContain(STABLE_SUBPATHS[p]!.slice(2));
     expect(files).toContain("LICENSE");
     expect(readFileSync(join(staging, "LICENSE"), "utf8")).toContain("Apache License");
   });
@@ -87,9 +94,9 @@ describe("npm pack", () => {
     };
     expect(manifest.license).toBe("Apache-2.0");
     expect(Object.keys(manifest.exports).sort()).toEqual([".", "./dispatch", ...IMPL_SUBPATHS, "./package.json"].sort());
-    for (const p of IMPL_SUBPATHS) expect(manifest.exports[p]).toBe(p);
+    for (const p of IMPL_SUBPATHS) expect(manifest.exports[p]).toBe(STABLE_SUBPATHS[p]);
     // The short name the stored provider calls since it shrank (issue 17), for the same file.
-    expect(manifest.exports["./dispatch"]).toBe("./dist/provider/resources/dispatch.js");
+    expect(manifest.exports["./dispatch"]).toBe("./dist/provider/resources/host/dispatch.js");
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBeDefined();
     expect(manifest.dependencies?.["@pulumi/pulumi"]).toBeUndefined();
     expect(manifest.devDependencies?.["pulumi-docspace"]).toBeUndefined();
@@ -101,15 +108,15 @@ describe("npm pack", () => {
     expect(Object.keys((manifest as { scripts?: Record<string, string> }).scripts ?? {})).not.toContain("prepare");
 
     // What the compiled shims require is what the package exports.
-    const required = ["user-removal.js", "self-delete-request.js", "account-suspension.js", "stored-provider.js"].flatMap((f) =>
+    const required = ["user-removal/resource.js", "self-delete/resource.js", "account-suspension/resource.js", "host/stored-provider.js"].flatMap((f) =>
       [...readFileSync(join(staging, "dist/provider/resources", f), "utf8").matchAll(/"pulumi-docspace(\/[^"]+)"/g)].map((m) => `.${m[1]}`),
     );
     expect(required.sort()).toEqual(["./dispatch", ...IMPL_SUBPATHS.filter((p) => !p.endsWith("/dispatch.js"))].sort());
 
     // The same through Node's resolution (package self-reference from the repository root).
     const nodeRequire = createRequire(join(ROOT, "package.json"));
-    for (const p of IMPL_SUBPATHS) expect(nodeRequire.resolve(`pulumi-docspace/${p.slice(2)}`)).toBe(join(ROOT, p));
-    expect(nodeRequire.resolve("pulumi-docspace/dispatch")).toBe(join(ROOT, "dist/provider/resources/dispatch.js"));
+    for (const p of IMPL_SUBPATHS) expect(nodeRequire.resolve(`pulumi-docspace/${p.slice(2)}`)).toBe(join(ROOT, STABLE_SUBPATHS[p]!));
+    expect(nodeRequire.resolve("pulumi-docspace/dispatch")).toBe(join(ROOT, "dist/provider/resources/host/dispatch.js"));
     expect(() => nodeRequire.resolve("pulumi-docspace/dist/simulator/server.js")).toThrow(/not defined by "exports"/);
   });
 });

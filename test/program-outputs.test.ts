@@ -11,11 +11,11 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fromDist, KEYS, lifecycle, program, startSimulator, usePortal, type Simulator } from "./helpers";
-import type * as RemovalModule from "../provider/resources/user-removal";
-import type * as SuspensionModule from "../provider/resources/account-suspension";
+import type * as RemovalModule from "../provider/resources/user-removal/resource";
+import type * as SuspensionModule from "../provider/resources/account-suspension/resource";
 
-const removalModule = fromDist("provider/resources/user-removal.js") as typeof RemovalModule;
-const suspensionModule = fromDist("provider/resources/account-suspension.js") as typeof SuspensionModule;
+const removalModule = fromDist("provider/resources/user-removal/resource.js") as typeof RemovalModule;
+const suspensionModule = fromDist("provider/resources/account-suspension/resource.js") as typeof SuspensionModule;
 
 let s: Simulator;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, startSimulator, type Simulator } from "./helpers";
-import type * as DispatchModule from "../provider/resources/dispatch";
+import type * as DispatchModule from "../provider/resources/host/dispatch";
 
 type Props = Record<string, unknown>;
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
@@ -15,7 +15,7 @@ type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 const nodeRequire = createRequire(join(ROOT, "package.json"));
 const pulumiRuntime = nodeRequire("@pulumi/pulumi").runtime as { serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<{ text: string }> };
 const requireFromString = createRequire(nodeRequire.resolve("@pulumi/pulumi/package.json"))("require-from-string") as (code: string) => { handler(): Record<string, (...a: unknown[]) => Promise<unknown>> };
-const dispatch = fromDist("provider/resources/dispatch.js") as typeof DispatchModule;
+const dispatch = fromDist("provider/resources/host/dispatch.js") as typeof DispatchModule;
 
 let stored: Record<string, string>;
 let s: Simulator;

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { boundText } from "../docspace/errors";
-import { parseState, type UserRemovalState } from "../resources/user-removal-model";
-import { parseSuspensionState, type SuspensionState } from "../resources/account-suspension-model";
+import { parseState, type UserRemovalState } from "../resources/user-removal/record";
+import { parseSuspensionState, type SuspensionState } from "../resources/account-suspension/record";
 
 const propsSchema = z.record(z.string(), z.unknown());
 

@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { loadOffboardingFile, OffboardingFileError, type OffboardingFile, type Removal } from "../offboarding/parse";
-import { DataTransfer, UserRemoval } from "../resources/user-removal";
-import { AccountSuspension } from "../resources/account-suspension";
+import { DataTransfer, UserRemoval } from "../resources/user-removal/resource";
+import { AccountSuspension } from "../resources/account-suspension/resource";
 import { describePlan, planEntry, reversalNote, type EntryPlan } from "../offboarding/plan";
 import { resolveSettings } from "../docspace/settings";
 import { isDocSpaceError } from "../docspace/errors";
@@ -22,7 +22,7 @@ import { preflightFile } from "./preflight";
 import { publishImpacts } from "./impact-report";
 import { lookAtLedger } from "../history/program-look";
 import type { Json } from "../impact/render";
-import type { FileCheck } from "../resources/props";
+import type { FileCheck } from "../resources/step/pulumi-props";
 
 export interface OffboardingProgramOptions {
   /** The offboarding file; default: docspace:offboardingFile, else offboarding.yaml in the project directory. */

@@ -14,13 +14,13 @@ import type { SettingsInput } from "../docspace/settings";
 import { assess, type RemovalAsk, type Verdict } from "../resources/gate/assess";
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
-import { lookUpAll, refKey, type AccountRef } from "../resources/accounts";
+import { lookUpAll, refKey, type AccountRef } from "../docspace/account-reads";
 import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
 import { planEntry, type EntryPlan } from "../offboarding/plan";
 import { isDisabled } from "../docspace/schemas";
 import type { Action } from "../entry-rules";
 import { readImpacts, type ImpactReport, type PlannedAction } from "./impact-report";
-import type { FileCheck } from "../resources/props";
+import type { FileCheck } from "../resources/step/pulumi-props";
 
 export interface PreflightResult {
   /** Problems that refuse the run, one line each, with the file and line. */

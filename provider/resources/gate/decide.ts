@@ -6,10 +6,10 @@
  * refusal reads nothing more. Words are reasons.ts's.
  */
 import { accountRefKind, employeeType, isActive, isDisabled, TaskStatus, type Employee, type TaskProgress } from "../../docspace/schemas";
-import { answersRef, sameEmail, sameId, type AccountRef, type Lookup } from "../accounts";
+import { answersRef, sameEmail, sameId, type AccountRef, type Lookup } from "../../docspace/account-reads";
 import { isDue } from "../../clock";
 import type { Action } from "../../entry-rules";
-import type { RemovalStatus } from "../user-removal-model";
+import type { RemovalStatus } from "../user-removal/record";
 import { goneProof, isUnfinished, judgeOutcome, taskKindOf, type ProfileProof, type Seen } from "./outcome";
 import type { Reason } from "./reasons";
 

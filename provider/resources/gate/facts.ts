@@ -5,7 +5,7 @@
  * answer that proves nothing either way throws, as it is no fact to decide on.
  */
 import type { DocSpaceClient } from "../../docspace/client";
-import { keyAccount, keyScopes, lookUp } from "../accounts";
+import { keyAccount, keyScopes, lookUp } from "../../docspace/account-reads";
 import { successorRef, targetRef, type FactName, type Facts, type RemovalAsk, type Situation } from "./decide";
 import { proveGone } from "./outcome";
 

@@ -13,7 +13,7 @@ import type { DocSpaceClient } from "../../docspace/client";
 import { boundText, DocSpaceError } from "../../docspace/errors";
 import { TaskStatus, type Employee, type TaskProgress } from "../../docspace/schemas";
 import type { TaskQueue } from "../../docspace/task-slots";
-import { answersRef, lookUp, type AccountRef, type Lookup } from "../accounts";
+import { answersRef, lookUp, type AccountRef, type Lookup } from "../../docspace/account-reads";
 import type { Action } from "../../entry-rules";
 import { alreadyGoneRefusal, FINISHED_WITHOUT_PROOF, notProof, otherPortal, wrongAnswer } from "./reasons";
 

@@ -3,9 +3,9 @@
  * read in a preview or a failed `pulumi up`. Nothing here decides; every sentence is written once.
  */
 import { employeeType, type Employee } from "../../docspace/schemas";
-import { describeAccount, type AccountRef } from "../accounts";
+import { describeAccount, type AccountRef } from "../../docspace/account-reads";
 import type { Action } from "../../entry-rules";
-import type { RemovalStatus } from "../user-removal-model";
+import type { RemovalStatus } from "../user-removal/record";
 
 /** Why the gate refuses (or finds nothing), with what the words need. reasons.ts renders each. */
 export type Reason =

@@ -4,9 +4,9 @@
  * for the configured portal. Nothing here is ever captured in a serialized provider, an input or an
  * output. Held by the host's context (host-context.ts).
  */
-import { DocSpaceClient } from "../docspace/client";
-import { DocSpaceError } from "../docspace/errors";
-import { portalSettings, readSetting, SETTING_NAMES, type ConfigSource, type SettingsSource } from "../settings-reader";
+import { DocSpaceClient } from "../../docspace/client";
+import { DocSpaceError } from "../../docspace/errors";
+import { portalSettings, readSetting, SETTING_NAMES, type ConfigSource, type SettingsSource } from "../../settings-reader";
 
 export class HostSettings {
   /** The stack config last handed to `configure` (only the package's own keys), kept as plain values. */

@@ -4,7 +4,7 @@
  * (written once, in offboarding/cross-entry.ts), and the removals that would newly start (the
  * per-run guard). Held by the host's context (host-context.ts), never by a module.
  */
-import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
+import { crossEntryProblems, type EntryAccounts } from "../../offboarding/cross-entry";
 
 export class RunRecord {
   /** label → the entry's account and successor (DocSpace ids, lower-cased), in the order checked. */

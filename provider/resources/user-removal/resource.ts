@@ -4,9 +4,9 @@
  * (their implementation subpath stays exported for that state).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { storedProvider } from "./stored-provider";
-import type * as Impl from "./user-removal-impl";
-import type { FileCheck } from "./props";
+import { storedProvider } from "../host/stored-provider";
+import type * as Impl from "./methods";
+import type { FileCheck } from "../step/pulumi-props";
 
 type Props = Record<string, unknown>;
 

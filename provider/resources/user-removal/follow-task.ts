@@ -4,17 +4,17 @@
  * deadline. A start whose answer is lost is a start that may have happened: it is recorded as such,
  * never repeated in the same step.
  */
-import type { DocSpaceClient } from "../docspace/client";
-import { boundText, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
-import { employeeType, isDisabled, type TaskProgress } from "../docspace/schemas";
-import { sleep } from "../docspace/limiter";
-import { timeLeft } from "../docspace/deadline";
-import { describeAccount, disable, nameOf } from "./accounts";
-import type { Plan } from "./gate/decide";
-import { outcomeOf, recordedStatus, taskKindOf, type Outcome, type StepRef, type TaskKind } from "./gate/outcome";
-import type { RemovalTimes } from "./removal-times";
-import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import type { Action } from "../entry-rules";
+import type { DocSpaceClient } from "../../docspace/client";
+import { boundText, isDocSpaceError, refusedBeforeActing } from "../../docspace/errors";
+import { employeeType, isDisabled, type TaskProgress } from "../../docspace/schemas";
+import { sleep } from "../../docspace/limiter";
+import { timeLeft } from "../../docspace/deadline";
+import { describeAccount, disable, nameOf } from "../../docspace/account-reads";
+import type { Plan } from "../gate/decide";
+import { outcomeOf, recordedStatus, taskKindOf, type Outcome, type StepRef, type TaskKind } from "../gate/outcome";
+import type { RemovalTimes } from "../host/removal-times";
+import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, modeOf, type UserRemovalInputs, type UserRemovalState } from "./record";
+import type { Action } from "../../entry-rules";
 
 /** Thrown when the removal began (or may have) but did not finish: Pulumi records it as partially created. */
 export class RemovalIncomplete extends Error {

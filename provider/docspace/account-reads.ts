@@ -14,10 +14,10 @@
  * within a few milliseconds of each other go out as one request. All of it is kept per client (a
  * client belongs to one provider host's context, or to one look of the program), never per process.
  */
-import type { DocSpaceClient } from "../docspace/client";
-import { stepStartedAt } from "../docspace/deadline";
-import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
-import { EmployeeStatus, isDisabled, type Employee } from "../docspace/schemas";
+import type { DocSpaceClient } from "./client";
+import { stepStartedAt } from "./deadline";
+import { boundText, DocSpaceError, isDocSpaceError } from "./errors";
+import { EmployeeStatus, isDisabled, type Employee } from "./schemas";
 
 export type AccountRef = { email: string; userId?: undefined } | { userId: string; email?: undefined };
 

@@ -4,10 +4,10 @@
  * this process, and are the form earlier versions stored.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { storedProvider } from "./stored-provider";
-import { registeredProps } from "./user-removal";
-import type * as Impl from "./account-suspension-impl";
-import type { FileCheck } from "./props";
+import { storedProvider } from "../host/stored-provider";
+import { registeredProps } from "../user-removal/resource";
+import type * as Impl from "./methods";
+import type { FileCheck } from "../step/pulumi-props";
 
 type Props = Record<string, unknown>;
 

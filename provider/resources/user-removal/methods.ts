@@ -7,16 +7,16 @@
  * old state runs them.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { DocSpaceError } from "../docspace/errors";
-import { withDeadline } from "../docspace/deadline";
-import type { DocSpaceClient } from "../docspace/client";
-import { freshHostContext, hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "./host-context";
-import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "./gate/assess";
-import { confirmAlreadyGone, outcomeOf, taskKindOf } from "./gate/outcome";
-import { absentAtStart, goneAtStart, noAccount, otherPortal, refusedStep } from "./gate/reasons";
-import { adoptAndFollow, completed, initialState, progressOf, recordAfter, RemovalIncomplete, startAndFollow } from "./user-removal-run";
-import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./user-removal-model";
-import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, ownTransferRuns, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
+import { DocSpaceError } from "../../docspace/errors";
+import { withDeadline } from "../../docspace/deadline";
+import type { DocSpaceClient } from "../../docspace/client";
+import { freshHostContext, hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "../host/context";
+import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "../gate/assess";
+import { confirmAlreadyGone, outcomeOf, taskKindOf } from "../gate/outcome";
+import { absentAtStart, goneAtStart, noAccount, otherPortal, refusedStep } from "../gate/reasons";
+import { adoptAndFollow, completed, initialState, progressOf, recordAfter, RemovalIncomplete, startAndFollow } from "./follow-task";
+import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./record";
+import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, ownTransferRuns, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "../step/pulumi-props";
 
 function askOf(ctx: HostContext, inputs: UserRemovalInputs): RemovalAsk {
   return {

@@ -1,8 +1,8 @@
 /** Helpers for what Pulumi hands dynamic providers and gets back from `check`, shared by both resources. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { isDocSpaceError } from "../docspace/errors";
-import { guidSchema } from "../docspace/schemas";
+import { isDocSpaceError } from "../../docspace/errors";
+import { guidSchema } from "../../docspace/schemas";
 
 /** Pulumi's placeholder for a value not known during preview (it arrives in any field). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

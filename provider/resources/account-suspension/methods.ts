@@ -6,18 +6,18 @@
  * (host-context.ts). Keep the exported method names at the end stable: old state runs them.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { DocSpaceClient } from "../docspace/client";
-import { withDeadline } from "../docspace/deadline";
-import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
-import { employeeType, isActive, isDisabled, type Employee } from "../docspace/schemas";
-import { describeAccount, disable, lookUp, nameOf } from "./accounts";
-import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "./host-context";
-import { assess, type RemovalAsk, type Verdict } from "./gate/assess";
-import { proveGone } from "./gate/outcome";
-import { noAccount, otherPortal, refusedStep } from "./gate/reasons";
-import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./props";
-import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./account-suspension-model";
-import { accountLabel, accountProperty } from "./user-removal-model";
+import type { DocSpaceClient } from "../../docspace/client";
+import { withDeadline } from "../../docspace/deadline";
+import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../../docspace/errors";
+import { employeeType, isActive, isDisabled, type Employee } from "../../docspace/schemas";
+import { describeAccount, disable, lookUp, nameOf } from "../../docspace/account-reads";
+import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "../host/context";
+import { assess, type RemovalAsk, type Verdict } from "../gate/assess";
+import { proveGone } from "../gate/outcome";
+import { noAccount, otherPortal, refusedStep } from "../gate/reasons";
+import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "../step/pulumi-props";
+import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./record";
+import { accountLabel, accountProperty } from "../user-removal/record";
 
 /** A disable is one read and one write; it never needs a removal's long deadline. */
 const STEP_SECONDS = 120;

@@ -7,7 +7,7 @@
  * those are the entry's inputs.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { HostSettings } from "./host-settings";
+import { HostSettings } from "./settings";
 import { RunRecord } from "./run-record";
 import { RemovalTimes } from "./removal-times";
 

@@ -18,10 +18,10 @@
  * the kinds below, whatever version is installed when it runs.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { removalMethods } from "./user-removal-impl";
-import { suspensionMethods } from "./account-suspension-impl";
-import { selfDeleteMethods } from "./self-delete-impl";
-import { hostContext, type HostContext, type ProviderMethods } from "./host-context";
+import { removalMethods } from "../user-removal/methods";
+import { suspensionMethods } from "../account-suspension/methods";
+import { selfDeleteMethods } from "../self-delete/methods";
+import { hostContext, type HostContext, type ProviderMethods } from "./context";
 
 const KINDS: Record<"UserRemoval" | "AccountSuspension" | "SelfDeleteRequest", (ctx: HostContext) => ProviderMethods> = {
   UserRemoval: removalMethods,

@@ -5,11 +5,11 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../docspace/errors";
-import type { Employee } from "../docspace/schemas";
-import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "./host-context";
-import { describeAccount, keyAccount } from "./accounts";
-import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "./props";
+import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../../docspace/errors";
+import type { Employee } from "../../docspace/schemas";
+import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "../host/context";
+import { describeAccount, keyAccount } from "../../docspace/account-reads";
+import { containsUnknown, inputFailures, portalFailure, UNKNOWN, withoutProvider, withoutUndefined, type Props } from "../step/pulumi-props";
 
 const inputsSchema = z.object({ trigger: z.string().max(200, "must be at most 200 characters").optional() });
 

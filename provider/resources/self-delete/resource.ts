@@ -3,8 +3,8 @@
  * As with UserRemoval, each resource stores the tiny provider of ./stored-provider.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { storedProvider } from "./stored-provider";
-import type * as Impl from "./self-delete-impl";
+import { storedProvider } from "../host/stored-provider";
+import type * as Impl from "./methods";
 
 type Props = Record<string, unknown>;
 

@@ -2,8 +2,8 @@
  * UserRemoval's inputs and stored state (outputs), as zod schemas; the types come from them.
  */
 import { z } from "zod";
-import { DEFAULT_TIMEOUT_SECONDS, type Action, entryCombinationProblems, entryRules, namesOneAccount } from "../entry-rules";
-import { parseStoredState } from "./props";
+import { DEFAULT_TIMEOUT_SECONDS, type Action, entryCombinationProblems, entryRules, namesOneAccount } from "../../entry-rules";
+import { parseStoredState } from "../step/pulumi-props";
 
 export { DEFAULT_TIMEOUT_SECONDS };
 

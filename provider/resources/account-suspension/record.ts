@@ -2,8 +2,8 @@
  * AccountSuspension's inputs and stored state, as zod schemas; the types come from them.
  */
 import { z } from "zod";
-import { entryRules, namesOneAccount } from "../entry-rules";
-import { parseStoredState } from "./props";
+import { entryRules, namesOneAccount } from "../../entry-rules";
+import { parseStoredState } from "../step/pulumi-props";
 
 export const suspensionInputsSchema = z
   .object({
