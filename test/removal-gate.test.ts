@@ -1,7 +1,7 @@
 /**
- * The evidence gate (issue 9), driven through the real serialized provider in Pulumi's own
- * dynamic-provider host against the simulator, with faults injected. Every assertion about what
- * happened to people comes from the simulator's own record.
+ * The removal gate's rules, driven through the real serialized provider in Pulumi's own
+ * dynamic-provider host against the simulator, with faults injected; then what counts as proof at
+ * the edges. Every assertion about what happened to people comes from the simulator's own record.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectEveryFaultFired, HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, wait, writesTo, type Simulator } from "./helpers";
@@ -38,9 +38,9 @@ const withProvider = (props: Props): Props => ({ ...props, __provider: removalPr
 const urn = (name: string): string => hostModule.urnFor(REMOVAL, name);
 
 /** A fresh account for one test, so tests share one portal without sharing people. */
-function person(type: "User" | "RoomAdmin" | "DocSpaceAdmin" = "User", status = 1): { id: string; email: string } {
+function person(type: "User" | "RoomAdmin" | "DocSpaceAdmin" = "User", status = 1, email = `person${n + 1}.gate@example.com`): { id: string; email: string } {
   n++;
-  const u = s.portal.addUser({ email: `person${n}.gate@example.com`, type, status });
+  const u = s.portal.addUser({ email, type, status });
   return { id: u.id, email: u.email };
 }
 
@@ -50,6 +50,17 @@ function tasksFor(id: string) {
 
 function employeeDto(id: string, email: string): string {
   return JSON.stringify({ response: { id, displayName: "Someone Else", email, status: 1, activationStatus: 1, isAdmin: false, isOwner: false, isRoomAdmin: false, isVisitor: false, isCollaborator: true }, count: 1, status: 0, statusCode: 200 });
+}
+
+const outcome = <T>(p: Promise<T>): Promise<{ ok: T } | { error: Error }> => p.then((ok) => ({ ok }), (error: unknown) => ({ error: error as Error }));
+
+async function untilTask(kind: "remove" | "reassign", id: string, status: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    s.portal.advance();
+    if (s.portal.visibleTask(kind, id)?.status === status) return;
+    await wait(50);
+  }
+  throw new Error(`the ${kind} task of ${id} never reached status ${status}`);
 }
 
 async function createError(h: Host, name: string, props: Props): Promise<Error> {
@@ -505,5 +516,84 @@ describe("SelfDeleteRequest", () => {
     } finally {
       await h.stop();
     }
+  });
+});
+
+// ---- what counts as proof, at the edges ----------------------------------------------------
+
+describe("alreadyRemoved by email needs DocSpace's search to have answered", () => {
+  it("a live account whose address differs in letter case is not recorded as removed when the search is refused (403)", async () => {
+    n++;
+    // people/email is case-sensitive on PostgreSQL only (MySQL, the default, would find the account): the case this test is about.
+    s.portal.options.database = "postgres";
+    const live = person("User", 1, `Mixed.Case${n}@example.com`);
+    const asked = live.email.toLowerCase(); // the exact lookup is case-sensitive: it answers 404 for this
+    s.inject({ route: "GET people/filter", kind: "respond", times: 50, response: { status: 403, body: "" } });
+
+    try {
+      const checked = await host.check(urn(asked), undefined, withProvider({ email: asked, alreadyRemoved: true }));
+      expect(checked.failures.map((f) => f.reason).join(" ")).toMatch(/search|people\/filter/);
+      const created = await outcome(host.create(urn(asked), withProvider({ email: asked, alreadyRemoved: true })));
+      expect("error" in created).toBe(true);
+      expect(s.portal.liveUser(live.id)).toBeDefined();
+    } finally {
+      s.portal.options.database = "mysql"; // the simulator is shared by the file
+    }
+  });
+});
+
+describe("a kept-profile transfer is settled only by a task this stack saw start", () => {
+  for (const status of ["Unconfirmed", "Failed", "Canceled"] as const) {
+    it(`a ${status} DataTransfer is not recorded Completed by someone else's finished transfer to another successor`, async () => {
+      const leaver = person("User", 2);
+      const ours = person("RoomAdmin");
+      const theirs = person("RoomAdmin");
+      s.portal.startFromUi("reassign", leaver.id, { toUserId: theirs.id, deleteProfile: false });
+      await untilTask("reassign", leaver.id, 2);
+      const stored: Props = {
+        userId: leaver.id,
+        email: leaver.email,
+        displayName: "",
+        accountType: "User",
+        mode: "keep",
+        transferTo: ours.email,
+        transferToId: ours.id,
+        taskId: status === "Unconfirmed" ? "" : `1_${leaver.id}_ReassignProgressItem`,
+        status,
+        percentage: 0,
+        error: "earlier",
+        startedAt: new Date().toISOString(),
+        allowAdmin: false,
+        timeoutSeconds: 30,
+        portal: new URL(s.url).origin,
+      };
+      const news = withProvider({ email: leaver.email, transferTo: ours.email, keepProfile: true, timeoutSeconds: 30 });
+      const before = tasksFor(leaver.id).length;
+      const updated = await outcome(host.update(urn(leaver.email), leaver.id, withProvider(stored), news));
+      if ("ok" in updated) expect(updated.ok.properties.status).not.toBe("Completed");
+      else expect(updated.error.message).toMatch(/not started by this stack|cannot tell|does not say/);
+      // Whatever it did, it never claimed the other transfer as this record's proof.
+      expect(tasksFor(leaver.id).length - before).toBeLessThanOrEqual(1);
+      const refreshed = await host.read(urn(leaver.email), leaver.id, withProvider(stored));
+      expect(refreshed.properties.status).not.toBe("Completed");
+    });
+  }
+});
+
+describe("a removal with transferTo whose transfer finishes during the gate's reads", () => {
+  it("is recorded done from DocSpace's proof, and no second reassign/start is sent", async () => {
+    const leaver = person("User", 2);
+    const successor = person("RoomAdmin");
+    const task = s.portal.startFromUi("reassign", leaver.id, { toUserId: successor.id, deleteProfile: true });
+    task.durationMs = 4000;
+    // The account read sees the person; the progress read is answered after the task has finished.
+    s.inject({ route: "GET people/reassign/progress/{userid}", kind: "delay", delayMs: 5000, times: 1 });
+    const created = await outcome(host.create(urn(leaver.email), withProvider({ email: leaver.email, transferTo: successor.email, timeoutSeconds: 30 })));
+    const reassignsOf = s.requests("POST people/reassign/start").filter((r) => JSON.stringify(r.body ?? "").toLowerCase().includes(leaver.id.toLowerCase()));
+    expect(reassignsOf).toHaveLength(0);
+    expect(tasksFor(leaver.id)).toHaveLength(1);
+    if ("error" in created) throw created.error;
+    expect(created.ok.properties.status).toBe("Completed");
+    expect(String(created.ok.properties.evidence)).toMatch(/404/);
   });
 });
