@@ -15,15 +15,15 @@ import { hostContext, providerMethods, type HostContext, type KindMethods, type 
 import { assess, type RemovalAsk, type Verdict } from "../gate/assess";
 import { proveGone } from "../gate/outcome";
 import { noAccount, otherPortal, refusedStep } from "../gate/reasons";
-import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "../step/pulumi-props";
+import { parseStepInputs, withoutUndefined, type Props } from "../step/pulumi-props";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./record";
-import { accountLabel, accountProperty } from "../user-removal/record";
+import { accountLabel, accountRefOf, checkStep, crossEntryFailures, diffStep, lookAhead, type StepKind } from "../step/check-diff";
 
 /** A disable is one read and one write; it never needs a removal's long deadline. */
 const STEP_SECONDS = 120;
 
 function askOf(inputs: SuspensionInputs): RemovalAsk {
-  return { account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! }, action: "disable", allowAdmin: inputs.allowAdmin ?? false };
+  return { account: accountRefOf(inputs), action: "disable", allowAdmin: inputs.allowAdmin ?? false };
 }
 
 function parseInputs(props: Props): SuspensionInputs {
@@ -45,33 +45,10 @@ function targetOf(verdict: Verdict, inputs: SuspensionInputs, origin: string): {
 
 // ---- check ---------------------------------------------------------------------------------
 
-/** A new suspension asks the gate what the create would ask it; one already in the stack is left to diff. */
-async function checkIn(ctx: HostContext, olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
-  const raw = withoutProvider(news);
-  if (containsUnknown(raw)) return { inputs: news };
-  const parsed = suspensionInputsSchema.safeParse(raw);
-  if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
-  const inputs = withoutUndefined(parsed.data);
-  const normalised = withProviderOf(inputs, news);
-  if (isSameAccount(previousInputs(olds), inputs)) return { inputs: normalised };
-  const prop = accountProperty(inputs);
-  // The program's look at the whole file found the account a moment ago and would start this step.
-  const told = fileCheckOf(news, inputs);
-  let account = told?.userId;
-  if (account === undefined) {
-    try {
-      const client = ctx.settings.portalClient();
-      const verdict = await assess(client, askOf(inputs), { kind: "preview", previewOnly: ctx.settings.previewOnly(), entryTransfers: false });
-      const found = targetOf(verdict, inputs, client.origin);
-      if ("reason" in found) return { inputs: news, failures: [{ property: verdict.kind === "refuse" ? (verdict.failures[0]?.property ?? prop) : prop, reason: found.reason }] };
-      account = found.target.id;
-    } catch (e) {
-      return { inputs: news, failures: [portalFailure(e, prop)] };
-    }
-  }
-  const problems = ctx.run.recordStep({ label: accountLabel(inputs), account });
-  if (problems.length > 0) return { inputs: news, failures: problems.map((reason) => ({ property: prop, reason })) };
-  return { inputs: normalised };
+/** A new suspension is looked at as the create would (step/check-diff.ts), then held to this run's rules. */
+async function checkNew(ctx: HostContext, inputs: SuspensionInputs, news: Props): Promise<dynamic.CheckFailure[]> {
+  const look = await lookAhead(ctx, askOf(inputs), inputs, news, { entryTransfers: false, successorNamed: false });
+  return "failures" in look ? look.failures : crossEntryFailures(ctx, inputs, look.planned);
 }
 
 // ---- create / update -----------------------------------------------------------------------
@@ -163,18 +140,11 @@ async function readIn(ctx: HostContext, id: string, props: Props): Promise<dynam
 }
 
 /**
- * Another account is a replacement. A changed reason or hand-over is an update. So is an account
- * that DocSpace shows active again while the file still says to disable it: the update disables it.
+ * Once the account is the same (step/check-diff.ts): a changed reason or hand-over is an update. So
+ * is an account that DocSpace shows active again while the file still says to disable it: the
+ * update disables it.
  */
-async function diffIn(ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-  const state = parseSuspensionState(olds);
-  const raw = withoutProvider(news);
-  for (const field of ["email", "userId"] as const) if (raw[field] === UNKNOWN) return { changes: true, replaces: [field] };
-  const parsed = suspensionInputsSchema.safeParse(raw);
-  if (!parsed.success) return { changes: true };
-  const inputs = parsed.data;
-  if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
-  if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
+async function diffSameAccount(ctx: HostContext, state: SuspensionState, inputs: SuspensionInputs): Promise<dynamic.DiffResult> {
   // A hand-over is never undone (update keeps it), so only false → true is a change.
   if ((inputs.handedOver === true && !state.handedOver) || (inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
   if (state.handedOver || state.status === "Gone") return { changes: false };
@@ -203,7 +173,16 @@ export async function remove(_id: string, props: Props): Promise<void> {
 
 // ---- the provider methods ------------------------------------------------------------------
 
-const SUSPENSION: KindMethods = { check: checkIn, diff: diffIn, create: createIn, read: readIn, update: updateIn, delete: remove };
+const STEP: StepKind<SuspensionInputs, SuspensionState> = { schema: suspensionInputsSchema, parseState: parseSuspensionState, checkNew, diffSameAccount };
+
+const SUSPENSION: KindMethods = {
+  check: (ctx, olds, news) => checkStep(STEP, ctx, olds, news),
+  diff: (ctx, _id, olds, news) => diffStep(STEP, ctx, olds, news),
+  create: createIn,
+  read: readIn,
+  update: updateIn,
+  delete: remove,
+};
 
 /** AccountSuspension's provider methods, acting in one host's context. */
 export const suspensionMethods = (ctx: HostContext): ProviderMethods => providerMethods(SUSPENSION, () => ctx);

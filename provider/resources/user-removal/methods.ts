@@ -11,16 +11,17 @@ import { DocSpaceError } from "../../docspace/errors";
 import { withDeadline } from "../../docspace/deadline";
 import type { DocSpaceClient } from "../../docspace/client";
 import { freshHostContext, hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "../host/context";
-import { assess, type RemovalAsk, type Situation, type StoredRecord, type Verdict } from "../gate/assess";
+import { assess, type RemovalAsk, type StoredRecord, type Verdict } from "../gate/assess";
 import { confirmAlreadyGone, outcomeOf, taskKindOf } from "../gate/outcome";
-import { absentAtStart, goneAtStart, noAccount, otherPortal, refusedStep } from "../gate/reasons";
+import { absentAtStart, goneAtStart, otherPortal, refusedStep } from "../gate/reasons";
 import { adoptAndFollow, completed, initialState, progressOf, recordAfter, RemovalIncomplete, startAndFollow } from "./follow-task";
-import { accountLabel, accountProperty, actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./record";
-import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, ownTransferRuns, parseStepInputs, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "../step/pulumi-props";
+import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./record";
+import { ownTransferRuns, parseStepInputs, portalFailure, type Props } from "../step/pulumi-props";
+import { accountLabel, accountProperty, accountRefOf, checkStep, crossEntryFailures, diffStep, lookAhead, type StepKind } from "../step/check-diff";
 
 function askOf(ctx: HostContext, inputs: UserRemovalInputs): RemovalAsk {
   return {
-    account: inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! },
+    account: accountRefOf(inputs),
     action: inputs.keepProfile ? "transfer" : "remove",
     transferTo: inputs.transferTo,
     allowAdmin: inputs.allowAdmin ?? false,
@@ -46,31 +47,7 @@ function verbOf(inputs: UserRemovalInputs): string {
   return inputs.keepProfile ? "transfer the data of" : "remove";
 }
 
-// ---- what this run (one provider host: one `pulumi preview` or `up`) has seen ----------------
-
-/** The accounts a step would act on, as the gate (or the program's look, in this run) found them; `starts`: it would start a task. */
-interface Planned {
-  starts: boolean;
-  account: string;
-  successor?: string;
-}
-
-function plannedOf(verdict: Extract<Verdict, { plan: unknown }>): Planned {
-  return { starts: verdict.kind === "start", account: verdict.plan.target.id, successor: verdict.plan.successor?.id };
-}
-
-/** Cross-entry rules of this run (cross-entry.ts), and the per-run guard, for one entry's planned step. */
-function runRules(ctx: HostContext, inputs: UserRemovalInputs, planned: Planned): dynamic.CheckFailure[] {
-  const prop = accountProperty(inputs);
-  const id = planned.account.toLowerCase();
-  const problems = ctx.run.recordStep({ label: accountLabel(inputs), account: id, successor: planned.successor });
-  if (problems.length > 0) return problems.map((reason) => ({ property: prop, reason }));
-  if (planned.starts && !inputs.keepProfile) {
-    const guard = guardNewRemoval(ctx, inputs, id);
-    if (guard) return [guard];
-  }
-  return [];
-}
+// ---- check ---------------------------------------------------------------------------------
 
 /** The guard against a mass removal from a typo or a bad merge: counts only removals that would newly start. */
 function guardNewRemoval(ctx: HostContext, inputs: UserRemovalInputs, id: string): dynamic.CheckFailure | undefined {
@@ -86,50 +63,30 @@ function guardNewRemoval(ctx: HostContext, inputs: UserRemovalInputs, id: string
   };
 }
 
-// ---- check ---------------------------------------------------------------------------------
-
 /**
- * Validates and normalises inputs, then asks the gate exactly what apply would ask it, so that a
- * preview refuses everything the update would refuse, before anything is touched; unless the
- * program's look at the whole file has just asked it and would start this step (fileCheck).
- * Whether the entry's own transfer runs first is its `ownTransfer` input, never this run's memory.
+ * A new entry: an alreadyRemoved one needs DocSpace's word that the account is gone; any other is
+ * looked at as apply would (step/check-diff.ts), then held to this run's rules and the per-run
+ * guard. Whether the entry's own transfer runs first is its `ownTransfer` input, never this run's memory.
  */
-async function checkIn(ctx: HostContext, olds: Props | undefined, news: Props): Promise<dynamic.CheckResult> {
-  const { ownTransfer: _own, ...raw } = withoutProvider(news);
-  void _own;
-  if (containsUnknown(raw)) return { inputs: news }; // preview with values not known yet: nothing to check
-  const parsed = userRemovalInputsSchema.safeParse(raw);
-  if (!parsed.success) return { inputs: news, failures: inputFailures(parsed.error) };
-  const inputs = withoutUndefined(parsed.data);
-  // An entry the stack already holds, for the same account: its record decides (diff, from the
-  // stored state; for an unfinished one, through the gate). A finished record costs no request.
-  if (isSameAccount(previousInputs(olds), inputs)) return { inputs: withProviderOf(inputs, news) };
-  const failures: dynamic.CheckFailure[] = [];
-  const settings = ctx.settings;
+async function checkNew(ctx: HostContext, inputs: UserRemovalInputs, news: Props): Promise<dynamic.CheckFailure[]> {
   if (inputs.alreadyRemoved) {
     try {
-      const confirmed = await confirmAlreadyGone(settings.portalClient(), askOf(ctx, inputs).account);
-      if (!confirmed.gone) failures.push({ property: "alreadyRemoved", reason: confirmed.reason });
+      const confirmed = await confirmAlreadyGone(ctx.settings.portalClient(), accountRefOf(inputs));
+      return confirmed.gone ? [] : [{ property: "alreadyRemoved", reason: confirmed.reason }];
     } catch (e) {
-      failures.push(portalFailure(e, "alreadyRemoved"));
+      return [portalFailure(e, "alreadyRemoved")];
     }
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: withProviderOf(inputs, news) };
   }
-  // The program's look at the whole file found the accounts a moment ago and would start this step.
-  const told = fileCheckOf(news, inputs, { transferTo: inputs.transferTo });
-  if (told) failures.push(...runRules(ctx, inputs, { starts: true, account: told.userId, successor: told.successorId }));
-  else try {
-    const situation: Situation = { kind: "preview", previewOnly: settings.previewOnly(), entryTransfers: !inputs.keepProfile && ownTransferRuns(news) };
-    const client = settings.portalClient();
-    const verdict = await assess(client, askOf(ctx, inputs), situation);
-    if (verdict.kind === "refuse") failures.push(...verdict.failures);
-    else if (verdict.kind === "absent" || verdict.kind === "gone") failures.push({ property: accountProperty(inputs), reason: noAccount(verdict, inputs, client.origin) });
-    else failures.push(...runRules(ctx, inputs, plannedOf(verdict)));
+  const look = await lookAhead(ctx, askOf(ctx, inputs), inputs, news, { entryTransfers: !inputs.keepProfile && ownTransferRuns(news), successorNamed: true });
+  if ("failures" in look) return look.failures;
+  const failures = crossEntryFailures(ctx, inputs, look.planned);
+  if (failures.length > 0 || !look.planned.starts || inputs.keepProfile) return failures;
+  try {
+    const guard = guardNewRemoval(ctx, inputs, look.planned.account.toLowerCase());
+    return guard ? [guard] : [];
   } catch (e) {
-    failures.push(portalFailure(e, accountProperty(inputs)));
+    return [portalFailure(e, accountProperty(inputs))]; // a bad docspace:maxRemovalsPerRun: a failure naming the setting
   }
-  if (failures.length > 0) return { inputs: news, failures };
-  return { inputs: withProviderOf(inputs, news) };
 }
 
 // ---- create / update -----------------------------------------------------------------------
@@ -159,7 +116,7 @@ async function createIn(ctx: HostContext, props: Props): Promise<dynamic.CreateR
 
 /** An entry marked alreadyRemoved: recorded as Completed with DocSpace's word that the account is gone; nothing is started. */
 async function recordAlreadyRemoved(client: DocSpaceClient, inputs: UserRemovalInputs): Promise<dynamic.CreateResult> {
-  const account = inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! };
+  const account = accountRefOf(inputs);
   const confirmed = await confirmAlreadyGone(client, account);
   if (!confirmed.gone) throw new DocSpaceError("precondition", `Refusing to record ${accountLabel(inputs)} as removed: ${confirmed.reason}`, { notSent: true });
   const now = new Date().toISOString();
@@ -259,29 +216,18 @@ async function readIn(ctx: HostContext, id: string, props: Props): Promise<dynam
 // ---- diff / delete -------------------------------------------------------------------------
 
 /**
- * Computed from the stored state and the new inputs alone (no portal, no process memory), so it
- * is the same in every host. Another account means replacement. Once the data is gone, options
- * that can no longer change anything (transferTo, allowAdmin, timeoutSeconds) are not changes; a
- * new reason is an in-place update of the audit record. An unfinished removal always shows as an
- * update, which resumes it through the gate.
+ * Once the account is the same (step/check-diff.ts), computed from the stored state and the new
+ * inputs alone (no portal, no process memory), so it is the same in every host. Once the data is
+ * gone, options that can no longer change anything (transferTo, allowAdmin, timeoutSeconds) are
+ * not changes; a new reason is an in-place update of the audit record. An unfinished removal
+ * always shows as an update, which resumes it through the gate.
  */
-async function diffIn(ctx: HostContext, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-  const state = parseState(olds);
-  const raw = withoutProvider(news);
-  for (const field of ["email", "userId"] as const) {
-    if (raw[field] === UNKNOWN) return { changes: true, replaces: [field] };
-  }
-  const parsed = userRemovalInputsSchema.safeParse(raw);
-  if (!parsed.success) return { changes: true };
-  const inputs = parsed.data;
-  if (inputs.userId !== undefined && inputs.userId !== state.userId) return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
-  if (inputs.email !== undefined && inputs.email !== state.email.toLowerCase()) return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
+async function diffSameAccount(ctx: HostContext, state: UserRemovalState, inputs: UserRemovalInputs): Promise<dynamic.DiffResult> {
   if (state.status !== "Completed") {
     await refuseWhatResumeWouldRefuse(ctx, state, inputs);
     return { changes: true };
   }
-  if ((inputs.reason ?? "") !== (state.reason ?? "")) return { changes: true };
-  return { changes: false };
+  return { changes: (inputs.reason ?? "") !== (state.reason ?? "") };
 }
 
 /**
@@ -309,7 +255,16 @@ function parseInputs(props: Props): UserRemovalInputs {
 
 // ---- the provider methods ------------------------------------------------------------------
 
-const REMOVAL: KindMethods = { check: checkIn, diff: diffIn, create: createIn, read: readIn, update: updateIn, delete: remove };
+const STEP: StepKind<UserRemovalInputs, UserRemovalState> = { schema: userRemovalInputsSchema, passedAlong: ["ownTransfer"], parseState, checkNew, diffSameAccount };
+
+const REMOVAL: KindMethods = {
+  check: (ctx, olds, news) => checkStep(STEP, ctx, olds, news),
+  diff: (ctx, _id, olds, news) => diffStep(STEP, ctx, olds, news),
+  create: createIn,
+  read: readIn,
+  update: updateIn,
+  delete: remove,
+};
 
 /** UserRemoval's (and DataTransfer's) provider methods, acting in one host's context. */
 export const removalMethods = (ctx: HostContext): ProviderMethods => providerMethods(REMOVAL, () => ctx);

@@ -31,16 +31,6 @@ export const userRemovalInputsSchema = z
   });
 export type UserRemovalInputs = z.infer<typeof userRemovalInputsSchema>;
 
-/** The account as the entry names it, for messages. */
-export function accountLabel(inputs: { email?: string; userId?: string }): string {
-  return inputs.email ?? inputs.userId ?? "";
-}
-
-/** The input that names the account, for failures about it. */
-export function accountProperty(inputs: Pick<UserRemovalInputs, "userId">): "userId" | "email" {
-  return inputs.userId !== undefined ? "userId" : "email";
-}
-
 /**
  * The stored `mode` records which DocSpace call the step made (kept as older versions wrote it):
  * remove: remove/start; transfer: reassign/start deleting the profile; keep: reassign/start keeping
