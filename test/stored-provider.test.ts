@@ -4,16 +4,16 @@
  * ever calls it before configure, and the providers stored by earlier versions still run.
  */
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, startSimulator, type Simulator } from "./helpers";
+import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, startSimulator, type Simulator } from "./helpers";
 import type * as DispatchModule from "../provider/resources/host/dispatch";
 
 type Props = Record<string, unknown>;
 type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 
 const nodeRequire = createRequire(join(ROOT, "package.json"));
-const pulumiRuntime = nodeRequire("@pulumi/pulumi").runtime as { serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<{ text: string }> };
 const requireFromString = createRequire(nodeRequire.resolve("@pulumi/pulumi/package.json"))("require-from-string") as (code: string) => { handler(): Record<string, (...a: unknown[]) => Promise<unknown>> };
 const dispatch = fromDist("provider/resources/host/dispatch.js") as typeof DispatchModule;
 
@@ -67,19 +67,37 @@ describe("the stored provider", () => {
 });
 
 describe("providers stored by earlier versions (seven shims loading the implementation subpaths)", () => {
+  /** The text each kind's provider had in state written before the resources moved into folders (fixtures, as those versions serialized them). */
+  const old = (kind: string): string => readFileSync(join(ROOT, "test", "fixtures", "old-state", `${kind}.provider.txt`), "utf8");
+
   it("still check and create a removal in Pulumi's own host", async () => {
-    const shims = pkg.userRemovalProvider;
-    const old = (await pulumiRuntime.serializeFunction(() => shims, { allowSecrets: true })).text;
-    expect(old).toContain("pulumi-docspace/dist/provider/resources/user-removal-impl.js");
+    const text = old("user-removal");
+    expect(text).toContain("pulumi-docspace/dist/provider/resources/user-removal-impl.js");
     const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
     hosts.push(h);
     await h.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:maxRemovalsPerRun": "10" });
     const u = s.portal.addUser({ email: "old.state@example.com" });
     const urn = hostModule.urnFor(REMOVAL_TYPE, "old-state");
-    const news: Props = { email: u.email, __provider: old };
+    const news: Props = { email: u.email, __provider: text };
     const checked = await h.check(urn, undefined, news);
     expect(checked.failures).toEqual([]);
     const created = await h.create(urn, checked.inputs);
-    expect(created.properties).toMatchObject({ userId: u.id, status: "Completed", __provider: old });
+    expect(created.properties).toMatchObject({ userId: u.id, status: "Completed", __provider: text });
+  });
+
+  it("still check a suspension and read a self-delete request, each through its old subpath", async () => {
+    const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
+    hosts.push(h);
+    await h.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner });
+    const u = s.portal.addUser({ email: "old.suspension@example.com" });
+    const suspension = old("account-suspension");
+    expect(suspension).toContain("pulumi-docspace/dist/provider/resources/account-suspension-impl.js");
+    const checked = await h.check(hostModule.urnFor("pulumi-nodejs:dynamic/docspace:AccountSuspension", "old-suspension"), undefined, { email: u.email, __provider: suspension });
+    expect(checked.failures).toEqual([]);
+    const selfDelete = old("self-delete");
+    expect(selfDelete).toContain("pulumi-docspace/dist/provider/resources/self-delete-impl.js");
+    const stored = { userId: "x", email: "", sentAt: "2026-01-01T00:00:00.000Z", message: "", status: "Sent", __provider: selfDelete };
+    const read = await h.read(hostModule.urnFor(SELF_DELETE_TYPE, "old-self"), "x", stored);
+    expect(read.properties).toMatchObject({ status: "Sent" });
   });
 });

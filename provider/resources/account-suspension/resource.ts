@@ -5,26 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
+import { inProcessProvider } from "../host/in-process-provider";
 import { registeredProps } from "../user-removal/resource";
-import type * as Impl from "./methods";
 import type { FileCheck } from "../step/pulumi-props";
 
-type Props = Record<string, unknown>;
+/** For calls in this process; what each resource stores is the provider below. */
+export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = inProcessProvider("AccountSuspension");
 
-/** Loaded in the host at call time, never captured: the provider host resolves the package from the program's node_modules. */
-const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/account-suspension-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
-
-export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => impl().configure(req),
-  check: (olds: Props, news: Props) => impl().check(olds, news),
-  diff: (id: string, olds: Props, news: Props) => impl().diff(id, olds, news),
-  create: (inputs: Props) => impl().create(inputs),
-  read: (id: string, props: Props) => impl().read(id, props),
-  update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
-  delete: (id: string, props: Props) => impl().remove(id, props),
-};
-
-/** What each resource stores in its state (`__provider`): see ./stored-provider.ts. The object above is for calls in this process. */
+/** What each resource stores in its state (`__provider`): see ../host/stored-provider.ts. */
 const stored = storedProvider("AccountSuspension");
 
 export interface AccountSuspensionArgs {

@@ -1,26 +1,15 @@
 /**
  * SelfDeleteRequest: asks DocSpace to email deletion instructions to the key's own account.
- * As with UserRemoval, each resource stores the tiny provider of ./stored-provider.ts.
+ * As with UserRemoval, each resource stores the tiny provider of ../host/stored-provider.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
-import type * as Impl from "./methods";
+import { inProcessProvider } from "../host/in-process-provider";
 
-type Props = Record<string, unknown>;
+/** For calls in this process; what each resource stores is the provider below. */
+export const selfDeleteRequestProvider: pulumi.dynamic.ResourceProvider = inProcessProvider("SelfDeleteRequest");
 
-const impl = (): typeof Impl => ((require: NodeRequire) => require("pulumi-docspace/dist/provider/resources/self-delete-impl.js"))(require("module").createRequire(require("path").join(process.cwd(), "package.json")));
-
-export const selfDeleteRequestProvider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => impl().configure(req),
-  check: (olds: Props, news: Props) => impl().check(olds, news),
-  diff: (id: string, olds: Props, news: Props) => impl().diff(id, olds, news),
-  create: (inputs: Props) => impl().create(inputs),
-  read: (id: string, props: Props) => impl().read(id, props),
-  update: (id: string, olds: Props, news: Props) => impl().update(id, olds, news),
-  delete: () => impl().remove(),
-};
-
-/** What each resource stores in its state (`__provider`): see ./stored-provider.ts. The object above is for calls in this process. */
+/** What each resource stores in its state (`__provider`): see ../host/stored-provider.ts. */
 const stored = storedProvider("SelfDeleteRequest");
 
 export interface SelfDeleteRequestArgs {
