@@ -7,9 +7,13 @@ import { parseStoredState } from "../step/pulumi-props";
 
 export const suspensionInputsSchema = z
   .object({
+    /** The account's email (give this or `userId`). */
     email: entryRules.email.optional(),
+    /** The account's id, a GUID (give this or `email`). */
     userId: entryRules.id.optional(),
+    /** Must be true to disable a DocSpace admin (which also needs the portal owner's key). */
     allowAdmin: entryRules.allowAdmin.optional(),
+    /** Free text kept in the state for audit. */
     reason: entryRules.reason.optional(),
     /** A removal has taken the account over: the suspension then only records it (never disables again). */
     handedOver: z.boolean().optional(),

@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
 import { inProcessProvider } from "../host/in-process-provider";
-import { registeredProps } from "../user-removal/resource";
-import type { FileCheck } from "../step/pulumi-props";
+import { registeredProps, type FileCheck, type PulumiArgs } from "../step/pulumi-props";
+import type { SuspensionInputs, SuspensionState } from "./record";
 
 /** For calls in this process; what each resource stores is the provider below. */
 export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = inProcessProvider("AccountSuspension");
@@ -15,35 +15,26 @@ export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = inProc
 /** What each resource stores in its state (`__provider`): see ../host/stored-provider.ts. */
 const stored = storedProvider("AccountSuspension");
 
-export interface AccountSuspensionArgs {
-  /** The account's email (give this or `userId`). */
-  email?: pulumi.Input<string>;
-  /** The account's id, a GUID (give this or `email`). */
-  userId?: pulumi.Input<string>;
-  /** Must be true to disable a DocSpace admin (which also needs the portal owner's key). */
-  allowAdmin?: pulumi.Input<boolean>;
-  /** Free text kept in the state for audit. */
-  reason?: pulumi.Input<string>;
-  /** A removal has taken the account over: the suspension then only records it. */
-  handedOver?: pulumi.Input<boolean>;
+/** AccountSuspension's arguments: its inputs' schema (./record.ts), plus the program's word. */
+export type AccountSuspensionArgs = PulumiArgs<SuspensionInputs> & {
   /**
    * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
-   * account (and successor) a moment ago and would start this step, so the check reads nothing
-   * again. The create still reads everything fresh. Its value is not stored.
+   * account a moment ago and would start this step, so the check reads nothing again. The create
+   * still reads everything fresh. Its value is not stored.
    */
   fileCheck?: FileCheck;
-}
+};
 
 /** Disables one DocSpace account. Deleting it never re-enables the account: that is done by a person, in DocSpace. */
 export class AccountSuspension extends pulumi.dynamic.Resource {
-  declare public readonly userId: pulumi.Output<string>;
-  declare public readonly email: pulumi.Output<string>;
-  declare public readonly displayName: pulumi.Output<string>;
-  declare public readonly status: pulumi.Output<"Disabled" | "Active" | "Gone">;
-  declare public readonly disabledByStack: pulumi.Output<boolean>;
-  declare public readonly disabledAt: pulumi.Output<string | undefined>;
-  declare public readonly disabledSince: pulumi.Output<string | undefined>;
-  declare public readonly handedOver: pulumi.Output<boolean>;
+  declare public readonly userId: pulumi.Output<SuspensionState["userId"]>;
+  declare public readonly email: pulumi.Output<SuspensionState["email"]>;
+  declare public readonly displayName: pulumi.Output<SuspensionState["displayName"]>;
+  declare public readonly status: pulumi.Output<SuspensionState["status"]>;
+  declare public readonly disabledByStack: pulumi.Output<SuspensionState["disabledByStack"]>;
+  declare public readonly disabledAt: pulumi.Output<SuspensionState["disabledAt"]>;
+  declare public readonly disabledSince: pulumi.Output<SuspensionState["disabledSince"]>;
+  declare public readonly handedOver: pulumi.Output<SuspensionState["handedOver"]>;
 
   /** `outputs`: which of the record's fields this object exposes as Outputs (default: all); see UserRemoval. */
   constructor(name: string, args: AccountSuspensionArgs, opts?: pulumi.CustomResourceOptions, outputs: readonly AccountSuspensionOutput[] = ACCOUNT_SUSPENSION_OUTPUTS) {

@@ -9,6 +9,9 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export type Props = Record<string, unknown>;
 
+/** A resource's arguments from its inputs' schema type: each optional, a value or an Output of one. */
+export type PulumiArgs<T> = { [K in keyof T]?: import("@pulumi/pulumi").Input<NonNullable<T[K]>> };
+
 export function withoutProvider(props: Props): Props {
   const { __provider: _ignored, ...rest } = props;
   void _ignored;
@@ -133,4 +136,15 @@ export function parseStoredState<S extends z.ZodType>(schema: S, defaults: Props
     throw new Error(`The stored state of this ${resource} is not readable (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}). ${advice}`);
   }
   return parsed.data;
+}
+
+/**
+ * The property map a dynamic resource registers: every input given (one left undefined is not sent
+ * to the engine anyway), and each of `outputs` not among them, to be filled from the record.
+ */
+export function registeredProps(args: object, outputs: readonly string[]): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = v;
+  for (const k of outputs) if (!(k in props)) props[k] = undefined;
+  return props;
 }

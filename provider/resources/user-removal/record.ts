@@ -9,15 +9,23 @@ export { DEFAULT_TIMEOUT_SECONDS };
 
 export const userRemovalInputsSchema = z
   .object({
+    /** The account's email (give this or `userId`). */
     email: entryRules.email.optional(),
+    /** The account's id, a GUID (give this or `email`). */
     userId: entryRules.id.optional(),
+    /** Email or id of an active room admin or DocSpace admin who receives the account's rooms and shared files. */
     transferTo: entryRules.transferTo.optional(),
+    /** Must be true to remove a DocSpace admin (which also needs the portal owner's key). */
     allowAdmin: entryRules.allowAdmin.optional(),
+    /** Record an account that is already gone (e.g. removed by an interrupted run) without starting anything; accepted only while DocSpace has no such account. */
     alreadyRemoved: entryRules.alreadyRemoved.optional(),
+    /** Free text kept in the state for audit, e.g. a ticket number. */
     reason: entryRules.reason.optional(),
+    /** How long `pulumi up` follows the removal before leaving it to the next run. Default 600. */
     timeoutSeconds: entryRules.timeoutSeconds.optional(),
-    /** Set by DataTransfer: reassign/start keeping the profile. */
+    /** Keep the profile: a transfer only (DataTransfer sets it). */
     keepProfile: entryRules.keepProfile.optional(),
+    /** A date (YYYY-MM-DD, UTC): the removal is refused before it. */
     removeAfter: entryRules.removeAfter.optional(),
   })
   .superRefine((v, ctx) => {

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
 import { inProcessProvider } from "../host/in-process-provider";
-import type { FileCheck } from "../step/pulumi-props";
+import { registeredProps, type FileCheck, type PulumiArgs } from "../step/pulumi-props";
+import type { UserRemovalInputs, UserRemovalState } from "./record";
 
 /** For calls in this process; what each resource stores is the provider below. */
 export const userRemovalProvider: pulumi.dynamic.ResourceProvider = inProcessProvider("UserRemoval");
@@ -14,25 +15,8 @@ export const userRemovalProvider: pulumi.dynamic.ResourceProvider = inProcessPro
 /** What each resource stores in its state (`__provider`): see ../host/stored-provider.ts. */
 const stored = storedProvider("UserRemoval");
 
-export interface UserRemovalArgs {
-  /** The account's email (give this or `userId`). */
-  email?: pulumi.Input<string>;
-  /** The account's id, a GUID (give this or `email`). */
-  userId?: pulumi.Input<string>;
-  /** Email or id of an active room admin or DocSpace admin who receives the account's rooms and shared files. */
-  transferTo?: pulumi.Input<string>;
-  /** Must be true to remove a DocSpace admin (which also needs the portal owner's key). */
-  allowAdmin?: pulumi.Input<boolean>;
-  /** Record an account that is already gone (e.g. removed by an interrupted run) without starting anything; accepted only while DocSpace has no such account. */
-  alreadyRemoved?: pulumi.Input<boolean>;
-  /** Free text kept in the state for audit, e.g. a ticket number. */
-  reason?: pulumi.Input<string>;
-  /** How long `pulumi up` follows the removal before leaving it to the next run. Default 600. */
-  timeoutSeconds?: pulumi.Input<number>;
-  /** A date (YYYY-MM-DD, UTC): the removal is refused before it. */
-  removeAfter?: pulumi.Input<string>;
-  /** Keep the profile: a transfer only (use DataTransfer, which sets it). */
-  keepProfile?: pulumi.Input<boolean>;
+/** UserRemoval's arguments: its inputs' schema (./record.ts), plus two the program passes. */
+export type UserRemovalArgs = PulumiArgs<UserRemovalInputs> & {
   /**
    * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
    * account (and successor) a moment ago and would start this step, so the check reads nothing
@@ -46,26 +30,26 @@ export interface UserRemovalArgs {
    * `ownTransfer` input, the transfer's status; never stored.
    */
   afterTransfer?: DataTransfer;
-}
+};
 
 /** Removes one DocSpace account and its data. Irreversible once created. */
 export class UserRemoval extends pulumi.dynamic.Resource {
-  declare public readonly userId: pulumi.Output<string>;
-  declare public readonly email: pulumi.Output<string>;
-  declare public readonly displayName: pulumi.Output<string>;
-  declare public readonly accountType: pulumi.Output<string>;
-  declare public readonly mode: pulumi.Output<"remove" | "transfer" | "keep" | "recorded">;
-  declare public readonly transferToId: pulumi.Output<string | undefined>;
-  declare public readonly taskId: pulumi.Output<string>;
+  declare public readonly userId: pulumi.Output<UserRemovalState["userId"]>;
+  declare public readonly email: pulumi.Output<UserRemovalState["email"]>;
+  declare public readonly displayName: pulumi.Output<UserRemovalState["displayName"]>;
+  declare public readonly accountType: pulumi.Output<UserRemovalState["accountType"]>;
+  declare public readonly mode: pulumi.Output<UserRemovalState["mode"]>;
+  declare public readonly transferToId: pulumi.Output<UserRemovalState["transferToId"]>;
+  declare public readonly taskId: pulumi.Output<UserRemovalState["taskId"]>;
   /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
-  declare public readonly status: pulumi.Output<"Running" | "Completed" | "Failed" | "Canceled" | "Unconfirmed">;
-  declare public readonly percentage: pulumi.Output<number>;
-  declare public readonly error: pulumi.Output<string>;
-  declare public readonly startedAt: pulumi.Output<string>;
-  declare public readonly completedAt: pulumi.Output<string | undefined>;
-  declare public readonly reason: pulumi.Output<string | undefined>;
+  declare public readonly status: pulumi.Output<UserRemovalState["status"]>;
+  declare public readonly percentage: pulumi.Output<UserRemovalState["percentage"]>;
+  declare public readonly error: pulumi.Output<UserRemovalState["error"]>;
+  declare public readonly startedAt: pulumi.Output<UserRemovalState["startedAt"]>;
+  declare public readonly completedAt: pulumi.Output<UserRemovalState["completedAt"]>;
+  declare public readonly reason: pulumi.Output<UserRemovalState["reason"]>;
   /** For Completed: DocSpace's own answer that the profile no longer exists. */
-  declare public readonly evidence: pulumi.Output<string | undefined>;
+  declare public readonly evidence: pulumi.Output<UserRemovalState["evidence"]>;
 
   /**
    * `outputs`: which of the record's fields this object exposes as Outputs (default: all of them).
@@ -99,21 +83,10 @@ export const USER_REMOVAL_OUTPUTS = [
 ] as const;
 export type UserRemovalOutput = (typeof USER_REMOVAL_OUTPUTS)[number];
 
-/**
- * The property map a dynamic resource registers: every input given (one left undefined is not sent
- * to the engine anyway), and each of `outputs` not among them, to be filled from the record.
- */
-export function registeredProps(args: object, outputs: readonly string[]): Record<string, unknown> {
-  const props: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = v;
-  for (const k of outputs) if (!(k in props)) props[k] = undefined;
-  return props;
-}
-
-export interface DataTransferArgs extends Omit<UserRemovalArgs, "alreadyRemoved" | "removeAfter" | "transferTo" | "keepProfile" | "afterTransfer"> {
+export type DataTransferArgs = Omit<UserRemovalArgs, "alreadyRemoved" | "removeAfter" | "transferTo" | "keepProfile" | "afterTransfer"> & {
   /** Email or id of the active room admin or DocSpace admin who receives the data. */
   transferTo: pulumi.Input<string>;
-}
+};
 
 /**
  * Moves one account's rooms, shared files and folders to a successor and keeps the profile,
