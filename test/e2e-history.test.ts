@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-history");
-const BIN = join(ROOT, "dist/provider/report/bin.js");
+const BIN = join(ROOT, "dist/provider/cli/bin.js");
 
 describe.skipIf(!hasCli)("archive and audit with the real pulumi CLI", () => {
   let s: Simulator;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOST_ENV, hostModule, KEYS, lifecycle, program, ROOT, runCommand, startSimulator, usePortal, type Simulator } from "./helpers";
 import type { StackState } from "../tools/lifecycle";
 
-const BIN = join(ROOT, "dist/provider/report/bin.js");
+const BIN = join(ROOT, "dist/provider/cli/bin.js");
 const TODAY = "2027-02-01";
 const LEAD = "team.lead@example.com";
 

@@ -23,7 +23,7 @@ const history = {
   ...(fromDist("provider/history/file-edit.js") as typeof FileEditModule),
 };
 
-const BIN = join(ROOT, "dist/provider/report/bin.js");
+const BIN = join(ROOT, "dist/provider/cli/bin.js");
 const FIXTURES = join(ROOT, "test/fixtures/history");
 const FILE_TEXT = readFileSync(join(FIXTURES, "offboarding.yaml"), "utf8");
 

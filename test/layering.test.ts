@@ -67,10 +67,20 @@ describe("layering of provider/", () => {
     expect(outward).toEqual([]);
   });
 
-  it("the resources never import the program, the report or the history commands", () => {
+  it("the resources never import the program, the command line, the suggestions or the history", () => {
     const upward = [...graph].flatMap(([from, to]) =>
-      from.startsWith("resources/") ? to.filter((t) => /^(program|report|history)\//.test(t)).map((t) => `${from} -> ${t}`) : [],
+      from.startsWith("resources/") ? to.filter((t) => /^(program|cli|suggestions|history)\//.test(t)).map((t) => `${from} -> ${t}`) : [],
     );
     expect(upward).toEqual([]);
+  });
+
+  it("a resource kind's folder imports no other kind's folder: what they share is in step/, host/ and gate/", () => {
+    const kinds = ["user-removal", "account-suspension", "self-delete"];
+    const kindOf = (f: string): string | undefined => kinds.find((k) => f.startsWith(`resources/${k}/`));
+    const across = [...graph].flatMap(([from, to]) => {
+      const mine = kindOf(from);
+      return mine === undefined ? [] : to.filter((t) => kindOf(t) !== undefined && kindOf(t) !== mine).map((t) => `${from} -> ${t}`);
+    });
+    expect(across).toEqual([]);
   });
 });

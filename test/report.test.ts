@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type * as SuggestModule from "../provider/report/suggest";
-import type * as CliModule from "../provider/report/report-cli";
+import type * as SuggestModule from "../provider/suggestions/suggest";
+import type * as CliModule from "../provider/cli/report-command";
 import type { Employee } from "../provider/docspace/schemas";
 import { fromDist, KEYS, pkg, ROOT, runCommand, sim, startSimulator, USERS, type Simulator } from "./helpers";
 
-const suggest = fromDist("provider/report/suggest.js") as typeof SuggestModule;
-const cli = fromDist("provider/report/report-cli.js") as typeof CliModule;
-const BIN = join(ROOT, "dist/provider/report/bin.js");
+const suggest = fromDist("provider/suggestions/suggest.js") as typeof SuggestModule;
+const cli = fromDist("provider/cli/report-command.js") as typeof CliModule;
+const BIN = join(ROOT, "dist/provider/cli/bin.js");
 
 const TODAY = "2026-11-30";
 const OPTIONS = { today: TODAY, disabledDays: 30, invitedDays: 14 };
@@ -582,7 +582,7 @@ describe("pulumi-docspace report: help, usage and settings (the built command)",
 
   it("is the package's `pulumi-docspace` bin, an executable node script inside dist/provider", () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-    expect(manifest.bin).toEqual({ "pulumi-docspace": "dist/provider/report/bin.js" });
+    expect(manifest.bin).toEqual({ "pulumi-docspace": "dist/provider/cli/bin.js" });
     expect(readFileSync(BIN, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 

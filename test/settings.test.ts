@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type * as ReaderModule from "../provider/settings-reader";
-import type * as CliModule from "../provider/report/report-cli";
+import type * as CliModule from "../provider/cli/report-command";
 import { fromDist, hostSettings, KEYS, lifecycle, program, removalImpl, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
 
 const reader = fromDist("provider/settings-reader.js") as typeof ReaderModule;
-const cli = fromDist("provider/report/report-cli.js") as typeof CliModule;
+const cli = fromDist("provider/cli/report-command.js") as typeof CliModule;
 
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 

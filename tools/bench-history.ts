@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CliStack, type CliBenchOptions, type Line, type StackDeployment } from "./bench-cli";
 import { describeCpu, describePeaks, type ProcessPeaks } from "./bench-procs";
-import { runHistory } from "../provider/history/cli";
+import { runHistory } from "../provider/cli/history-commands";
 import type { LoggedRequest } from "../simulator/server";
 
 /** Requests that name any of `people` (ids or emails) in their path, query or body. */

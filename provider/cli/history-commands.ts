@@ -4,22 +4,20 @@
  * or a saved export), the ledger and the offboarding file.
  */
 import { existsSync, writeFileSync } from "node:fs";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseOptions, UsageError, type ParsedOptions } from "./args";
 import { isAbsolute, resolve } from "node:path";
 import { boundText } from "../docspace/errors";
 import { OffboardingFileError } from "../offboarding/parse";
-import { archive, ArchiveRefused } from "./archive";
-import { renderArchive } from "./archive-report";
-import { auditRows, rowsAbout } from "./audit";
-import { FORMATS, renderAudit, type AuditFormat } from "./audit-render";
-import { FileEditError } from "./file-edit";
-import { LedgerError, ledgerPathFor, readLedger } from "./ledger-file";
-import { readExportFile, recordsOf, runStackExport, StackExportError, type StackExport, type StackRecord } from "./stack-export";
+import { archive, ArchiveRefused } from "../history/archive";
+import { renderArchive } from "../history/archive-report";
+import { auditRows, rowsAbout } from "../history/audit";
+import { FORMATS, renderAudit, type AuditFormat } from "../history/audit-render";
+import { FileEditError } from "../history/file-edit";
+import { LedgerError, ledgerPathFor, readLedger } from "../history/ledger-file";
+import { readExportFile, recordsOf, runStackExport, StackExportError, type StackExport, type StackRecord } from "../history/stack-export";
 
 export const HISTORY_COMMANDS = ["archive", "audit"] as const;
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 const DEFAULT_FILE = "offboarding.yaml";
 
@@ -85,46 +83,11 @@ export interface HistoryIO {
   now?: () => Date;
 }
 
-export class UsageError extends Error {}
+type Args = ParsedOptions;
 
-interface Args {
-  values: Map<string, string>;
-  flags: Set<string>;
-  help: boolean;
-}
-
-/** Parses `--opt value`, `--opt=value` and flags. Never echoes a refused value: it might be a key. */
-export function parseArgs(command: string, argv: readonly string[], valueOptions: readonly string[], flagOptions: readonly string[]): Args {
-  const args: Args = { values: new Map(), flags: new Set(), help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "-h" || arg === "--help") {
-      args.help = true;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (/^--?(api-?key|key|token)$/i.test(name)) throw new UsageError(`there is no ${name} option: ${command} never talks to DocSpace and needs no key.`);
-    if (!name.startsWith("-")) throw new UsageError(`unexpected argument #${i + 1}; ${command} takes options only`);
-    if (flagOptions.includes(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      args.flags.add(name);
-      continue;
-    }
-    if (!valueOptions.includes(name)) throw new UsageError(/^--?[a-zA-Z][a-zA-Z-]{0,30}$/.test(name) ? `unknown option ${name}` : `unknown option (argument #${i + 1})`);
-    if (args.values.has(name)) throw new UsageError(`${name} is given twice`);
-    let value: string;
-    if (name !== arg) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith("--") && next.length > 2)) throw new UsageError(`${name} needs a value`);
-      value = next;
-      i++;
-    }
-    if (value.trim() === "") throw new UsageError(`${name} needs a value`);
-    args.values.set(name, value);
-  }
-  return args;
+/** The options of archive or audit: neither talks to DocSpace. */
+function parseArgs(command: string, argv: readonly string[], values: readonly string[], flags: readonly string[]): Args {
+  return parseOptions(argv, { command, values, flags, keyAdvice: `${command} never talks to DocSpace and needs no key.` });
 }
 
 /** `pulumi-docspace archive|audit ...`: returns the exit status. */

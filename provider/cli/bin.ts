@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-/** The `pulumi-docspace` command (package.json `bin`); everything is in ./report-cli (and ../history/cli for archive and audit). */
-import { run } from "./report-cli";
-import { HISTORY_COMMANDS, runHistory } from "../history/cli";
+/** The `pulumi-docspace` command (package.json `bin`): `report` is ./report-command.ts; `archive` and `audit` are ./history-commands.ts. */
+import { run } from "./report-command";
+import { HISTORY_COMMANDS, runHistory } from "./history-commands";
 
 const argv = process.argv.slice(2);
 const history = (HISTORY_COMMANDS as readonly string[]).includes(argv[0] ?? "");

@@ -6,6 +6,7 @@
  * process lists.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseOptions, UsageError } from "./args";
 import { resolve } from "node:path";
 import { DocSpaceClient } from "../docspace/client";
 import { boundText, DocSpaceError, isDocSpaceError } from "../docspace/errors";
@@ -13,7 +14,7 @@ import { parseApiKey, parsePortalUrl } from "../docspace/settings";
 import { closeConnections } from "../docspace/transport";
 import { OffboardingFileError, parseOffboardingBytes } from "../offboarding/parse";
 import { portalSettings, readSetting, type SettingsSource } from "../settings-reader";
-import { readPortalAccounts, type PortalAccounts, type ReadProgress } from "./read";
+import { readPortalAccounts, type PortalAccounts, type ReadProgress } from "../suggestions/read-accounts";
 import {
   DEFAULT_DISABLED_DAYS,
   DEFAULT_INVITED_DAYS,
@@ -23,11 +24,8 @@ import {
   type ListedAccounts,
   type SuggestionKind,
   type SuggestResult,
-} from "./suggest";
+} from "../suggestions/suggest";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 const DEFAULT_FILE = "offboarding.yaml";
 
@@ -98,70 +96,33 @@ export interface ReportArgs {
   help: boolean;
 }
 
-export class UsageError extends Error {}
-
-const VALUE_OPTIONS = new Set(["--file", "--disabled-days", "--invited-days", "--url", "--today"]);
-const SWITCHES = new Set(["--include-undated", "--include-unconfirmed"]);
-
 /** Parses the arguments after `report`. Never echoes a value it refuses: it might be a key. */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const args: ReportArgs = { disabledDays: DEFAULT_DISABLED_DAYS, invitedDays: DEFAULT_INVITED_DAYS, includeUndated: false, includeUnconfirmed: false, help: false };
-  const given = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "-h" || arg === "--help") {
-      args.help = true;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (/^--?(api-?key|key|token)$/i.test(name)) {
-      throw new UsageError(`there is no ${name} option: a key on the command line ends up in shell history and process lists. Set DOCSPACE_API_KEY in the environment instead.`);
-    }
-    if (!name.startsWith("-")) throw new UsageError(`unexpected argument #${i + 1}; the report takes options only`);
-    if (SWITCHES.has(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      if (given.has(name)) throw new UsageError(`${name} is given twice`);
-      given.add(name);
-      if (name === "--include-undated") args.includeUndated = true;
-      else args.includeUnconfirmed = true;
-      continue;
-    }
-    if (!VALUE_OPTIONS.has(name)) throw new UsageError(/^--?[a-zA-Z][a-zA-Z-]{0,30}$/.test(name) ? `unknown option ${name}` : `unknown option (argument #${i + 1})`);
-    if (given.has(name)) throw new UsageError(`${name} is given twice`);
-    given.add(name);
-    let value: string;
-    if (name !== arg) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith("--") && next.length > 2)) throw new UsageError(`${name} needs a value`);
-      value = next;
-      i++;
-    }
-    switch (name) {
-      case "--file":
-        if (value.trim() === "") throw new UsageError("--file needs a path");
-        args.file = value;
-        break;
-      case "--url":
-        args.url = value;
-        break;
-      case "--today": {
-        const day = parseDay(value);
-        if (day === undefined) throw new UsageError("--today must be a date such as 2026-11-30");
-        args.today = day;
-        break;
-      }
-      case "--disabled-days":
-      case "--invited-days": {
-        if (!/^\d{1,5}$/.test(value) || Number(value) > 36_500) throw new UsageError(`${name} must be a whole number of days, 0 to 36500`);
-        if (name === "--disabled-days") args.disabledDays = Number(value);
-        else args.invitedDays = Number(value);
-        break;
-      }
-    }
-  }
-  return args;
+  const o = parseOptions(argv, {
+    command: "the report",
+    values: ["--file", "--disabled-days", "--invited-days", "--url", "--today"],
+    flags: ["--include-undated", "--include-unconfirmed"],
+    keyAdvice: "a key on the command line ends up in shell history and process lists. Set DOCSPACE_API_KEY in the environment instead.",
+  });
+  const days = (name: string, fallback: number): number => {
+    const value = o.values.get(name);
+    if (value === undefined) return fallback;
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 36_500) throw new UsageError(`${name} must be a whole number of days, 0 to 36500`);
+    return Number(value);
+  };
+  const todayText = o.values.get("--today");
+  const today = todayText === undefined ? undefined : parseDay(todayText);
+  if (todayText !== undefined && today === undefined) throw new UsageError("--today must be a date such as 2026-11-30");
+  return {
+    file: o.values.get("--file"),
+    url: o.values.get("--url"),
+    today,
+    disabledDays: days("--disabled-days", DEFAULT_DISABLED_DAYS),
+    invitedDays: days("--invited-days", DEFAULT_INVITED_DAYS),
+    includeUndated: o.flags.has("--include-undated"),
+    includeUnconfirmed: o.flags.has("--include-unconfirmed"),
+    help: o.help,
+  };
 }
 
 export interface CliIO {
