@@ -1,18 +1,10 @@
 /**
- * Reading accounts for both resources: by email or id, the key's own account and rights, and
- * disabling accounts. Deciding what the answers mean is the gate's (gate/), not this module's.
- *
- * Freshness: inside a step (a create or update that may start a removal) a read is reused only if
- * it was sent after that step began, so parallel steps share requests but a step never decides
- * from what an earlier check saw. The one exception is the key's own account and scopes, which a
- * step may take from a read sent up to KEY_STEP_REUSE_MS before it began: a key's identity never
- * changes, and DocSpace checks the caller's rights again on the start itself (refusing with 403
- * before anything happens), so an older answer can only make the gate refuse more, never let a
- * removal through that DocSpace would not. Outside a step (check, during preview) the key's facts
- * are reused for KEY_REUSE_MS (one read per preview, not one per entry: nothing is started from a
- * preview), and account lookups only while in flight. Reads or disables asked for
- * within a few milliseconds of each other go out as one request. All of it is kept per client (a
- * client belongs to one provider host's context, or to one look of the program), never per process.
+ * Reading accounts (by email or id, the key's own account and scopes) and disabling them. What the
+ * answers mean is the gate's (resources/gate/). Reuse is kept per client, never per process:
+ * - in a step (create/update), an account read is reused only if sent after the step began; the
+ *   key's own account up to KEY_STEP_REUSE_MS before (a key's identity never changes, and DocSpace
+ *   checks rights again on the start itself, so an older answer can only refuse more);
+ * - in a check (preview), the key's facts for KEY_REUSE_MS, account reads only while in flight.
  */
 import type { DocSpaceClient } from "./client";
 import { stepStartedAt } from "./deadline";

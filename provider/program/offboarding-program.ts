@@ -1,12 +1,4 @@
-/**
- * The offboarding program: looks at the whole offboarding file through the gate first (read-only),
- * refuses the run naming every problem before a single resource exists, shows what each planned
- * step does to the person's data, then declares for each entry the resources its plan calls for on
- * this day (offboarding/plan.ts), named after the account (never its position), with stack outputs
- * for the audit trail. There is deliberately no variant without the look: with `--skip-preview`
- * the engine checks and creates in one pass, so only a look before declaring can refuse a run as a
- * whole (the per-run guard, an entry refused late in the file) with nothing written.
- */
+/** The offboarding program (`defineOffboarding`): the offboarding file in, resources and stack outputs out. */
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
@@ -127,13 +119,12 @@ interface Run {
 }
 
 /**
- * The offboarding program (`module.exports = defineOffboarding()`): looks at every entry through
- * the gate first (read-only), and refuses the run, naming every problem with its file and line,
- * before any resource is declared: a mistake anywhere in the file, or more new removals than
- * docspace:maxRemovalsPerRun, stops the run with nothing written, whatever order the engine would
- * run the steps in (`pulumi up --skip-preview` included). In previews it shows what each planned
- * step does to the person's data (and writes docspace:summaryFile). Then it declares the resources.
- * Its result (a Promise) is the stack outputs.
+ * `module.exports = defineOffboarding()`. First a read-only look at every entry through the gate:
+ * any problem in the file, or more new removals than docspace:maxRemovalsPerRun, refuses the run
+ * with file and line before a resource is declared. That is why there is no variant without the
+ * look: with `--skip-preview` the engine checks and creates in one pass, so only a look before
+ * declaring can refuse a run as a whole. Previews also show what each step does to the person's
+ * data. Then it declares each entry's resources for this day; the result is the stack outputs.
  */
 export async function defineOffboarding(options: OffboardingProgramOptions = {}): Promise<OffboardingOutputs> {
   const file = options.file ?? setting(() => readSetting("offboardingFile", STACK));

@@ -1,10 +1,9 @@
 /**
- * UserRemoval's provider methods: Pulumi's side of things. Every decision about the portal is the
- * gate's (gate/); this module turns its verdicts into check failures, creates, updates and partial
- * records. Each method takes the host's context (host-context.ts): its settings, and what this run
- * has checked across entries. The serialized provider loads this module (or the dispatch) by
- * package name inside the host. Keep the exported method names and signatures at the end stable:
- * old state runs them.
+ * UserRemoval's (and DataTransfer's) provider methods. Every decision about the portal is the
+ * gate's (../gate/); these turn its verdicts into check failures, records and partial records.
+ * Check and diff share the skeleton in ../step/check-diff.ts. Each method is given the host's
+ * context (../host/context.ts). The dispatch calls them; state written by earlier versions calls
+ * the exported names at the end, by their old subpath: keep those names and signatures.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../../docspace/errors";
