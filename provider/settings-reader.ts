@@ -1,7 +1,7 @@
 /**
  * Every setting of the package, read by one rule: the stack config `docspace:<name>`, else the
  * environment variable `DOCSPACE_<NAME>`, else the default. The program, the providers (through
- * host-settings.ts) and the report command all read here, so a setting cannot mean one thing to the
+ * resources/host/settings.ts) and the report command all read here, so a setting cannot mean one thing to the
  * preview and another to the provider host. A bad value fails with the name of the setting it
  * came from (config key or environment variable). The API key is passed through, never echoed.
  */

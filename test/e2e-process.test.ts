@@ -125,7 +125,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     // The preview says which way each suspension would go if its entry were taken out.
     expect(previewPart(first.out)).toContain(`${disabled.email} (disable): disabled (signed out everywhere; reversible); this run disables it; taking the entry out leaves it disabled: once the entry is out, re-enable it in DocSpace if it should come back`);
     expect(statusSince(changes).sort()).toEqual([`2:${dated.id}`, `2:${disabled.id}`, `2:${transferred.id}`].sort());
-    // Disables at the same moment share one PUT (accounts.ts batches them): count per account above.
+    // Disables at the same moment share one PUT (docspace/account-reads.ts batches them): count per account above.
     expect(writesSince(writes).filter((w) => w !== "PUT people/status/{status}")).toEqual(["POST people/reassign/start"]);
     expect(new Set(statusPutsSince(writes))).toEqual(new Set(["2"]));
     // The simulator's log keeps no bodies; its task record holds what reassign/start was asked.

@@ -43,7 +43,7 @@ export function describePlan(plan: EntryPlan): string {
 
 /**
  * What taking a suspension's entry out will do, for the preview, with whether this run disables the
- * account (from its status now). The delete never re-enables (account-suspension-impl.ts, remove):
+ * account (from its status now). The delete never re-enables (resources/account-suspension/methods.ts, remove):
  * DocSpace cannot tell whether someone else disabled it again since. The note says so, and what a
  * person does instead; in that order, since while the entry is in the file a run disables it again.
  */

@@ -4,7 +4,7 @@
  * start before the last entry is checked. So the program asks the same gate (resources/gate/) about
  * every entry at once, read-only, and refuses the run, naming every problem with its line, before
  * a single resource exists. What it finds for a step it would start is handed to that resource's
- * check (props.ts FileCheck), which then reads nothing again; every other entry's check asks the
+ * check (resources/step/pulumi-props.ts, FileCheck), which then reads nothing again; every other entry's check asks the
  * gate itself, and every create still does.
  */
 import { DocSpaceClient } from "../docspace/client";
@@ -77,7 +77,7 @@ function askFor(r: Removal, plan: EntryPlan, day: string): RemovalAsk {
 async function look(file: OffboardingFile, settings: SettingsInput, limit: number, day: string, previewOnly: boolean, maxImpacts: number): Promise<PreflightResult> {
   const client = new DocSpaceClient(settings);
   const where = (r: Removal): string => `${file.fileName}:${r.line}: ${logicalName(r)}`;
-  // Every entry at once: accounts.ts shares and batches the reads.
+  // Every entry at once: docspace/account-reads.ts shares and batches the reads.
   const plans = new Map(file.removals.map((r) => [r, planEntry(r, day)]));
   // Many entries per request: what the stack has finished costs its share of a search page.
   const asked = file.removals.filter((r) => !r.alreadyRemoved).map((r): AccountRef => (r.id !== undefined ? { userId: r.id } : { email: r.email! }));

@@ -3,7 +3,7 @@
  * offboarding. Its gate is the same as a removal's (gate/, action "disable"): the right
  * person, never the owner or the key's own account, an admin only when asked for. Deleting the
  * record never re-enables the account (see remove). Each method takes the host's context
- * (host-context.ts). Keep the exported method names at the end stable: old state runs them.
+ * (../host/context.ts). Keep the exported method names at the end stable: old state runs them.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { DocSpaceClient } from "../../docspace/client";

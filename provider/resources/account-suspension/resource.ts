@@ -1,7 +1,6 @@
 /**
- * The AccountSuspension resource: one disabled account, the reversible step of offboarding. Each
- * resource stores the tiny provider of ./stored-provider.ts; the exported shims are for calls in
- * this process, and are the form earlier versions stored.
+ * The AccountSuspension resource: one disabled account, the reversible step of offboarding. Each resource stores the tiny provider
+ * of ../host/stored-provider.ts; the exported provider object is for calls in this process.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";

@@ -52,7 +52,7 @@ export type Situation =
   | { kind: "preview"; previewOnly: boolean; entryTransfers: boolean }
   /**
    * The program's look at the whole file, which cannot see the stack's records. `found`: the
-   * account as the look's own search found it a moment ago (accounts.ts lookUpAll), when it did.
+   * account as the look's own search found it a moment ago (docspace/account-reads.ts, lookUpAll), when it did.
    */
   | { kind: "preview-file"; previewOnly: boolean; entryTransfers: boolean; found?: Lookup }
   /** The preview of a stored, unfinished record (its diff): what resume would decide. */

@@ -1,6 +1,6 @@
 /**
  * The gate's reads: one fact at a time, as decide.ts asks for it, each read fresh under the
- * freshness rules of accounts.ts (a step never decides from what an earlier check saw). The
+ * freshness rules of docspace/account-reads.ts (a step never decides from what an earlier check saw). The
  * profile, when a removal's task reports Completed, is read afresh and judged (outcome.ts); an
  * answer that proves nothing either way throws, as it is no fact to decide on.
  */

@@ -1,6 +1,6 @@
 /**
  * What one provider host (one `pulumi preview` or `up`: Pulumi starts a host process per run)
- * keeps between calls: its settings and client (host-settings.ts), what its checks have seen across
+ * keeps between calls: its settings and client (settings.ts), what its checks have seen across
  * entries (run-record.ts), and how long its removals took (removal-times.ts). The dispatch creates
  * it when the host first configures a provider and passes it to every provider method; nothing
  * else holds it. What one entry depends on (its own transfer, the program's look) is never here:

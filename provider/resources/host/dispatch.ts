@@ -10,7 +10,7 @@
  * real methods on the object, so every later call goes straight to the implementation. Called any
  * other way first, it refuses: no check is ever skipped.
  *
- * The host's context (host-context.ts: its settings and what its checks have seen across
+ * The host's context (context.ts: its settings and what its checks have seen across
  * entries) is created when the host first configures a provider, and every kind's methods are
  * given it here, explicitly.
  *

@@ -2,7 +2,7 @@
  * What one run (one provider host: one `pulumi preview` or `up`) has checked of the entries in the
  * file, across resource types: each entry's account and successor, for the cross-entry rules
  * (written once, in offboarding/cross-entry.ts), and the removals that would newly start (the
- * per-run guard). Held by the host's context (host-context.ts), never by a module.
+ * per-run guard). Held by the host's context (context.ts), never by a module.
  */
 import { crossEntryProblems, type EntryAccounts } from "../../offboarding/cross-entry";
 

@@ -2,7 +2,7 @@
  * One provider host's settings: the `docspace:*` stack config handed to `configure`, else DOCSPACE_*
  * environment variables read at call time, by the one rule of settings-reader.ts; and the client
  * for the configured portal. Nothing here is ever captured in a serialized provider, an input or an
- * output. Held by the host's context (host-context.ts).
+ * output. Held by the host's context (context.ts).
  */
 import { DocSpaceClient } from "../../docspace/client";
 import { DocSpaceError } from "../../docspace/errors";

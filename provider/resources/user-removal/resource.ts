@@ -1,7 +1,6 @@
 /**
- * The UserRemoval resource. Each resource stores the tiny provider of ./stored-provider.ts; the
- * exported shims below are for calls in this process, and are the form earlier versions stored
- * (their implementation subpath stays exported for that state).
+ * The UserRemoval and DataTransfer resources. Each resource stores the tiny provider
+ * of ../host/stored-provider.ts; the exported provider object is for calls in this process.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
