@@ -11,9 +11,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
+import { KEYS, lifecycle, program, startSimulator, usePortal, type Simulator , startHostFor, type Host } from "./helpers";
 
-type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type State = Parameters<typeof lifecycle.up>[2];
 type Declared = Awaited<ReturnType<typeof lifecycle.declareResources>>["resources"];
 
@@ -31,11 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.stop());
 
-async function host(day: string): Promise<Host> {
-  const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
-  await h.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:today": day });
-  return h;
-}
+const host = (day: string): Promise<Host> => startHostFor(s, KEYS.owner, { "docspace:today": day });
 
 async function declare(lines: string[], day: string, state: State): Promise<Declared> {
   writeFileSync(file, `version: 1\nremovals:\n${lines.join("")}`);

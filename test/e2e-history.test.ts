@@ -4,11 +4,11 @@
  * archived record, and the program's line saying nothing happens at DocSpace), up (no write),
  * audit, add one more. Runs where `pulumi` is on PATH (`npm run cli`); CI requires it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { dropCliStack, initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-history");
 const BIN = join(ROOT, "dist/provider/cli/bin.js");
@@ -31,11 +31,7 @@ describe.skipIf(!hasCli)("archive and audit with the real pulumi CLI", () => {
     await initCliStack(stack, env, { "docspace:url": s.url, "docspace:offboardingFile": file }, KEYS.owner);
   }, 120_000);
 
-  afterAll(async () => {
-    await pulumi(["stack", "rm", "--yes", "--force"]);
-    rmSync(dir, { recursive: true, force: true });
-    await s?.stop();
-  }, 120_000);
+  afterAll(() => dropCliStack(stack, env, dir, s), 120_000);
 
   it("offboard three, archive, preview and up drop their records with no write, the audit finds them, one more is offboarded", async () => {
     const people = ["ann", "ben", "cid"].map((n) => s.portal.addUser({ email: `${n}.e2e-history@example.com` }));

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
+import { dropCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, USERS, writesTo, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-process");
 
@@ -106,11 +106,7 @@ describe.skipIf(!hasCli)("offboarding as a process with the real pulumi CLI: dis
     expect((await pulumi(["config", "set", "--secret", "docspace:apiKey"], { input: KEYS.owner })).code).toBe(0);
   }, 120_000);
 
-  afterAll(async () => {
-    await pulumi(["stack", "rm", "--yes", "--force"]);
-    rmSync(dir, { recursive: true, force: true });
-    await s?.stop();
-  }, 120_000);
+  afterAll(() => dropCliStack(stack, env, dir, s), 120_000);
 
   it("three ups across the date: disabled and transferred first, nothing while waiting, removed on the day; never re-enabled on the way", async () => {
     entries([...datedEntry(), ...disableEntry(), ...transferEntry()]);

@@ -4,11 +4,11 @@
  * that waits in the queue longer than the cleaner allows leaves the progress route and the dedupe
  * (60 s on the server; 3 s here, with tasks of 1 s). Asserted from the simulator's own record.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, type CommandResult, type Simulator } from "./helpers";
+import { dropCliStack, initCliStack, KEYS, localBackendEnv, pulumiCliOnPath, ROOT, runCommand, startSimulator, type CommandResult, type Simulator } from "./helpers";
 
 const hasCli = pulumiCliOnPath("e2e-real-queue");
 const PEOPLE = 25;
@@ -30,11 +30,7 @@ describe.skipIf(!hasCli)("the real CLI and DocSpace's one-task-at-a-time queue",
     await initCliStack(stack, env, { "docspace:url": s.url, "docspace:offboardingFile": file, "docspace:maxRemovalsPerRun": String(PEOPLE) }, KEYS.owner);
   }, 120_000);
 
-  afterAll(async () => {
-    await pulumi(["stack", "rm", "--yes", "--force"]);
-    rmSync(dir, { recursive: true, force: true });
-    await s?.stop();
-  }, 120_000);
+  afterAll(() => dropCliStack(stack, env, dir, s), 120_000);
 
   it(`one pulumi up --parallel 32 of ${PEOPLE} removals: each removed once, none recorded Failed, one task per person`, async () => {
     const up = await pulumi(["up", "--yes", "--parallel", "32"]);

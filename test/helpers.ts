@@ -4,7 +4,7 @@
  * serialize differently: vitest inlines top-level npm imports, which then crash in the host.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
@@ -172,6 +172,30 @@ export async function initCliStack(stack: string, env: NodeJS.ProcessEnv, config
     const r = await run(args, input);
     if (r.code !== 0) throw new Error(`pulumi ${args.slice(0, 3).join(" ")} failed (exit ${r.code}): ${r.out.slice(-2000)}`);
   }
+}
+
+/** A provider host process, as Pulumi's engine starts one per run. */
+export type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
+
+/** A fresh provider host configured for `sim` with `key` (and any other stack config). */
+export async function startHostFor(sim: Simulator, key: string, config: Record<string, string> = {}): Promise<Host> {
+  const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
+  await h.configure({ "docspace:url": sim.url, "docspace:apiKey": key, ...config });
+  return h;
+}
+
+/** The end of an e2e file: its stack removed, its folder deleted, its simulator stopped. */
+export async function dropCliStack(stack: string, env: NodeJS.ProcessEnv, dir: string, sim: Simulator | undefined): Promise<void> {
+  await runCommand("pulumi", ["stack", "rm", "--yes", "--force", "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env });
+  rmSync(dir, { recursive: true, force: true });
+  await sim?.stop();
+}
+
+/** An offboarding file with `body`, in a fresh temporary folder; returns its path. */
+export function offboardingFileWith(body: string, prefix = "offboarding-"): string {
+  const path = join(mkdtempSync(join(tmpdir(), prefix)), "offboarding.yaml");
+  writeFileSync(path, body);
+  return path;
 }
 
 /** A build output whose source still exists (`npm run build` never deletes outputs of removed sources). */

@@ -5,12 +5,9 @@
  * whose account DocSpace no longer has. The inputs, and so the checks and what is stored, are
  * the same either way. Under Pulumi's mocks, against the simulator.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fromDist, KEYS, lifecycle, program, startSimulator, usePortal, type Simulator } from "./helpers";
+import { fromDist, KEYS, lifecycle, offboardingFileWith, program, startSimulator, usePortal, type Simulator } from "./helpers";
 import type * as RemovalModule from "../provider/resources/user-removal/resource";
 import type * as SuspensionModule from "../provider/resources/account-suspension/resource";
 
@@ -24,19 +21,13 @@ beforeAll(async () => {
 afterAll(async () => s.stop());
 beforeEach(() => usePortal(s.url, KEYS.owner));
 
-function fileWith(body: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "offboarding-outputs-"));
-  const path = join(dir, "offboarding.yaml");
-  writeFileSync(path, body);
-  return path;
-}
 
 type Outputs = Awaited<ReturnType<typeof program.defineOffboarding>>;
 const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
 describe("the program's stack outputs and the outputs it asks of each record", () => {
   it("an entry whose account DocSpace does not have is { action, notAtDocSpace } and counted in totals; the others carry their record's fields; the inputs are unchanged", async () => {
-    const file = fileWith(
+    const file = offboardingFileWith(
       [
         "version: 1",
         "removals:",
@@ -96,7 +87,7 @@ describe("the program's stack outputs and the outputs it asks of each record", (
 
   it("prints the line of every entry, many to a diagnostic message", async () => {
     const names = Array.from({ length: 5 }, (_, i) => `gone.${i}@example.com`);
-    const file = fileWith(["version: 1", "removals:", ...names.map((n) => `  - email: ${n}\n    alreadyRemoved: true`), ""].join("\n"));
+    const file = offboardingFileWith(["version: 1", "removals:", ...names.map((n) => `  - email: ${n}\n    alreadyRemoved: true`), ""].join("\n"));
     const messages: string[] = [];
     const original = console.log;
     console.log = (...args: unknown[]) => void messages.push(args.map(String).join(" "));

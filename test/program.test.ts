@@ -3,11 +3,8 @@
  * providers, type tokens and inputs as declared. The program looks at the portal (the simulator)
  * before it declares anything.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hostModule, KEYS, lifecycle, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
+import { hostModule, KEYS, lifecycle, offboardingFileWith, program, ROOT, startSimulator, usePortal, type Simulator } from "./helpers";
 
 let s: Simulator;
 beforeAll(async () => {
@@ -16,12 +13,6 @@ beforeAll(async () => {
 afterAll(async () => s.stop());
 beforeEach(() => usePortal(s.url, KEYS.owner));
 
-function fileWith(body: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "offboarding-"));
-  const path = join(dir, "offboarding.yaml");
-  writeFileSync(path, body);
-  return path;
-}
 
 const ENTRIES = [
   "  - email: Jane.Doe@example.com\n    reason: HR-1\n",
@@ -31,7 +22,7 @@ const ENTRIES = [
 
 describe("the offboarding program", () => {
   it("declares one docspace:UserRemoval per entry, with the entry's inputs and a serialized provider", async () => {
-    const file = fileWith(`version: 1\ndefaults:\n  transferTo: archive@example.com\nremovals:\n${ENTRIES.join("")}`);
+    const file = offboardingFileWith(`version: 1\ndefaults:\n  transferTo: archive@example.com\nremovals:\n${ENTRIES.join("")}`);
     const declared = await lifecycle.declareResources(() => program.defineOffboarding({ file }));
     // Registration is asynchronous: put them back in file order.
     const order = ["jane.doe@example.com", "9924256a-739c-462b-af15-e652a3b1b6eb", "admin.bob@example.com"];
@@ -52,8 +43,8 @@ describe("the offboarding program", () => {
   });
 
   it("names resources after the account, so reordering or inserting entries changes nothing", async () => {
-    const a = fileWith(`version: 1\nremovals:\n${ENTRIES.join("")}`);
-    const b = fileWith(`version: 1\nremovals:\n${ENTRIES[2]}  - email: new.person@example.com\n${ENTRIES[0]}${ENTRIES[1]}`);
+    const a = offboardingFileWith(`version: 1\nremovals:\n${ENTRIES.join("")}`);
+    const b = offboardingFileWith(`version: 1\nremovals:\n${ENTRIES[2]}  - email: new.person@example.com\n${ENTRIES[0]}${ENTRIES[1]}`);
     const first = await lifecycle.declareResources(() => program.defineOffboarding({ file: a }));
     const second = await lifecycle.declareResources(() => program.defineOffboarding({ file: b }));
     const byName = (rs: typeof first.resources) => new Map(rs.map((r) => [r.urn, r.inputs]));
@@ -66,7 +57,7 @@ describe("the offboarding program", () => {
   });
 
   it("exports exactly accounts, totals and offboardingFile (impact only in a preview with a plan), not every resource's state", async () => {
-    const file = fileWith(`version: 1\nremovals:\n${ENTRIES[0]}${ENTRIES[1]}`);
+    const file = offboardingFileWith(`version: 1\nremovals:\n${ENTRIES[0]}${ENTRIES[1]}`);
     const { result } = await lifecycle.declareResources(() => program.defineOffboarding({ file }));
     const out = result as Awaited<ReturnType<typeof program.defineOffboarding>>;
     expect(Object.keys(out).sort()).toEqual(["accounts", "offboardingFile", "totals"]);
@@ -78,7 +69,7 @@ describe("the offboarding program", () => {
   });
 
   it("refuses the whole run, declaring nothing and writing nothing, when more removals would start than docspace:maxRemovalsPerRun; the advice names one number", async () => {
-    const file = fileWith(`version: 1\nremovals:\n${ENTRIES.join("")}`);
+    const file = offboardingFileWith(`version: 1\nremovals:\n${ENTRIES.join("")}`);
     const warnings: string[] = [];
     const original = console.warn;
     console.warn = (msg: string) => warnings.push(msg);
@@ -103,12 +94,12 @@ describe("the offboarding program", () => {
   });
 
   it("refuses a bad file before declaring anything", async () => {
-    const file = fileWith("version: 2\nremovals: []\n");
+    const file = offboardingFileWith("version: 2\nremovals: []\n");
     await expect(program.defineOffboarding({ file })).rejects.toThrow(/offboarding.yaml:1:10: version: must be 1/);
   });
 
   it("refuses to run without a portal to look at, naming the setting", async () => {
-    const file = fileWith(`version: 1\nremovals:\n${ENTRIES[0]}`);
+    const file = offboardingFileWith(`version: 1\nremovals:\n${ENTRIES[0]}`);
     usePortal("", "");
     await expect(lifecycle.declareResources(() => program.defineOffboarding({ file }))).rejects.toThrow(/The DocSpace portal URL is not set\. Set docspace:url/);
     usePortal(s.url, "");

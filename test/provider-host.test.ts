@@ -4,9 +4,8 @@
  * of "the plan after apply must be empty".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, writesTo, type Simulator } from "./helpers";
+import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, writesTo, type Simulator , startHostFor, type Host } from "./helpers";
 
-type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 const REMOVAL = REMOVAL_TYPE;
 const SELF_DELETE = SELF_DELETE_TYPE;
 
@@ -18,8 +17,7 @@ let selfDeleteProvider: string;
 beforeAll(async () => {
   s = await startSimulator({ taskDurationMs: 300 });
   ({ removal: removalProvider, selfDelete: selfDeleteProvider } = await serializedProviders());
-  host = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
-  await host.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner });
+  host = await startHostFor(s, KEYS.owner);
 });
 
 afterAll(async () => {

@@ -4,9 +4,8 @@
  * the edges. Every assertion about what happened to people comes from the simulator's own record.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectEveryFaultFired, HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, wait, writesTo, type Simulator } from "./helpers";
+import { expectEveryFaultFired, HOST_ENV, hostModule, KEYS, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, wait, writesTo, type Simulator , startHostFor, type Host } from "./helpers";
 
-type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type Props = Record<string, unknown>;
 const REMOVAL = REMOVAL_TYPE;
 const SELF_DELETE = SELF_DELETE_TYPE;
@@ -28,11 +27,7 @@ afterAll(async () => {
 });
 afterEach(() => expectEveryFaultFired(s));
 
-async function startHost(key: string, extra: Record<string, string> = {}): Promise<Host> {
-  const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
-  await h.configure({ "docspace:url": s.url, "docspace:apiKey": key, "docspace:maxRemovalsPerRun": "1000", ...extra });
-  return h;
-}
+const startHost = (key: string, extra: Record<string, string> = {}): Promise<Host> => startHostFor(s, key, { "docspace:maxRemovalsPerRun": "1000", ...extra });
 
 const withProvider = (props: Props): Props => ({ ...props, __provider: removalProvider });
 const urn = (name: string): string => hostModule.urnFor(REMOVAL, name);

@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fromDist, HOST_ENV, hostModule, KEYS, lifecycle, program, REMOVAL_TYPE, ROOT, serializedProviders, startSimulator, USERS, type Simulator } from "./helpers";
+import { fromDist, hostModule, KEYS, lifecycle, program, REMOVAL_TYPE, serializedProviders, startSimulator, USERS, type Simulator , startHostFor, type Host } from "./helpers";
 import type * as PreflightModule from "../provider/program/preflight";
 import type * as ParseModule from "../provider/offboarding/parse";
 
-type Host = Awaited<ReturnType<typeof hostModule.ProviderHost.start>>;
 type Props = Record<string, unknown>;
 
 const preflight = fromDist("provider/program/preflight.js") as typeof PreflightModule;
@@ -38,9 +37,8 @@ afterAll(async () => {
 
 /** A provider host as the engine starts one for each run: a fresh process, configured from the stack. */
 async function freshHost(): Promise<Host> {
-  const h = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
+  const h = await startHostFor(s, KEYS.owner, { "docspace:maxRemovalsPerRun": "1000" });
   hosts.push(h);
-  await h.configure({ "docspace:url": s.url, "docspace:apiKey": KEYS.owner, "docspace:maxRemovalsPerRun": "1000" });
   return h;
 }
 

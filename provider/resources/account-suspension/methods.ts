@@ -11,13 +11,13 @@ import { withDeadline } from "../../docspace/deadline";
 import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "../../docspace/errors";
 import { employeeType, isActive, isDisabled, type Employee } from "../../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "../../docspace/account-reads";
-import { hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "../host/context";
+import { hostContext, providerMethods, type HostContext, type ProviderMethods } from "../host/context";
 import { assess, type RemovalAsk, type Verdict } from "../gate/assess";
 import { proveGone } from "../gate/outcome";
 import { noAccount, otherPortal, refusedStep } from "../gate/reasons";
 import { parseStepInputs, withoutUndefined, type Props } from "../step/pulumi-props";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./record";
-import { accountLabel, accountRefOf, checkStep, crossEntryFailures, diffStep, lookAhead, type StepKind } from "../step/check-diff";
+import { accountLabel, accountRefOf, crossEntryFailures, lookAhead, stepMethods, type StepKind } from "../step/check-diff";
 
 /** A disable is one read and one write; it never needs a removal's long deadline. */
 const STEP_SECONDS = 120;
@@ -175,14 +175,7 @@ export async function remove(_id: string, props: Props): Promise<void> {
 
 const STEP: StepKind<SuspensionInputs, SuspensionState> = { schema: suspensionInputsSchema, parseState: parseSuspensionState, checkNew, diffSameAccount };
 
-const SUSPENSION: KindMethods = {
-  check: (ctx, olds, news) => checkStep(STEP, ctx, olds, news),
-  diff: (ctx, _id, olds, news) => diffStep(STEP, ctx, olds, news),
-  create: createIn,
-  read: readIn,
-  update: updateIn,
-  delete: remove,
-};
+const SUSPENSION = stepMethods(STEP, { create: createIn, read: readIn, update: updateIn, delete: remove });
 
 /** AccountSuspension's provider methods, acting in one host's context. */
 export const suspensionMethods = (ctx: HostContext): ProviderMethods => providerMethods(SUSPENSION, () => ctx);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
 import { inProcessProvider } from "../host/in-process-provider";
-import { registeredProps, type FileCheck, type PulumiArgs } from "../step/pulumi-props";
+import { registeredProps, type PulumiArgs, type PulumiOutputs } from "../step/pulumi-props";
 import type { SuspensionInputs, SuspensionState } from "./record";
 
 /** For calls in this process; what each resource stores is the provider below. */
@@ -14,27 +14,14 @@ export const accountSuspensionProvider: pulumi.dynamic.ResourceProvider = inProc
 /** What each resource stores in its state (`__provider`): see ../host/stored-provider.ts. */
 const stored = storedProvider("AccountSuspension");
 
-/** AccountSuspension's arguments: its inputs' schema (./record.ts), plus the program's word. */
-export type AccountSuspensionArgs = PulumiArgs<SuspensionInputs> & {
-  /**
-   * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
-   * account a moment ago and would start this step, so the check reads nothing again. The create
-   * still reads everything fresh. Its value is not stored.
-   */
-  fileCheck?: FileCheck;
-};
+/** AccountSuspension's arguments: its inputs' schema (./record.ts). */
+export type AccountSuspensionArgs = PulumiArgs<SuspensionInputs>;
+
+/** The record's fields an AccountSuspension object exposes as Outputs (typed from ./record.ts). */
+export interface AccountSuspension extends PulumiOutputs<SuspensionState, AccountSuspensionOutput> {}
 
 /** Disables one DocSpace account. Deleting it never re-enables the account: that is done by a person, in DocSpace. */
 export class AccountSuspension extends pulumi.dynamic.Resource {
-  declare public readonly userId: pulumi.Output<SuspensionState["userId"]>;
-  declare public readonly email: pulumi.Output<SuspensionState["email"]>;
-  declare public readonly displayName: pulumi.Output<SuspensionState["displayName"]>;
-  declare public readonly status: pulumi.Output<SuspensionState["status"]>;
-  declare public readonly disabledByStack: pulumi.Output<SuspensionState["disabledByStack"]>;
-  declare public readonly disabledAt: pulumi.Output<SuspensionState["disabledAt"]>;
-  declare public readonly disabledSince: pulumi.Output<SuspensionState["disabledSince"]>;
-  declare public readonly handedOver: pulumi.Output<SuspensionState["handedOver"]>;
-
   /** `outputs`: which of the record's fields this object exposes as Outputs (default: all); see UserRemoval. */
   constructor(name: string, args: AccountSuspensionArgs, opts?: pulumi.CustomResourceOptions, outputs: readonly AccountSuspensionOutput[] = ACCOUNT_SUSPENSION_OUTPUTS) {
     super(stored, name, registeredProps(args, outputs), opts, "docspace", "AccountSuspension");

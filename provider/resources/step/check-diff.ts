@@ -8,7 +8,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import type { AccountRef } from "../../docspace/account-reads";
-import type { HostContext } from "../host/context";
+import type { HostContext, KindMethods } from "../host/context";
 import { assess, type RemovalAsk, type Verdict } from "../gate/assess";
 import { noAccount } from "../gate/reasons";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./pulumi-props";
@@ -118,4 +118,9 @@ function plannedOrFailures(verdict: Verdict, inputs: NamesAccount, origin: strin
 export function crossEntryFailures(ctx: HostContext, inputs: NamesAccount, planned: Planned): dynamic.CheckFailure[] {
   const problems = ctx.run.recordStep({ label: accountLabel(inputs), account: planned.account.toLowerCase(), successor: planned.successor });
   return problems.map((reason) => ({ property: accountProperty(inputs), reason }));
+}
+
+/** A kind's methods: check and diff from this skeleton, the rest its own. */
+export function stepMethods<I extends NamesAccount, S extends { userId: string; email: string }>(kind: StepKind<I, S>, own: Pick<KindMethods, "create" | "read" | "update" | "delete">): KindMethods {
+  return { check: (ctx, olds, news) => checkStep(kind, ctx, olds, news), diff: (ctx, _id, olds, news) => diffStep(kind, ctx, olds, news), ...own };
 }

@@ -10,7 +10,17 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export type Props = Record<string, unknown>;
 
 /** A resource's arguments from its inputs' schema type: each optional, a value or an Output of one. */
-export type PulumiArgs<T> = { [K in keyof T]?: import("@pulumi/pulumi").Input<NonNullable<T[K]>> };
+export type PulumiArgs<T> = { [K in keyof T]?: import("@pulumi/pulumi").Input<NonNullable<T[K]>> } & {
+  /**
+   * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
+   * account (and successor) a moment ago and would start this step, so the check reads nothing
+   * again. The create still reads everything fresh. Its value is not stored.
+   */
+  fileCheck?: FileCheck;
+};
+
+/** The Outputs a resource object exposes: the named fields of its stored state, typed from the state's schema. */
+export type PulumiOutputs<S, K extends keyof S> = { readonly [P in K]: import("@pulumi/pulumi").Output<S[P]> };
 
 export function withoutProvider(props: Props): Props {
   const { __provider: _ignored, ...rest } = props;

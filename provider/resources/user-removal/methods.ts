@@ -9,14 +9,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DocSpaceError } from "../../docspace/errors";
 import { withDeadline } from "../../docspace/deadline";
 import type { DocSpaceClient } from "../../docspace/client";
-import { freshHostContext, hostContext, providerMethods, type HostContext, type KindMethods, type ProviderMethods } from "../host/context";
+import { freshHostContext, hostContext, providerMethods, type HostContext, type ProviderMethods } from "../host/context";
 import { assess, type RemovalAsk, type StoredRecord, type Verdict } from "../gate/assess";
 import { confirmAlreadyGone, outcomeOf, taskKindOf } from "../gate/outcome";
 import { absentAtStart, goneAtStart, otherPortal, refusedStep } from "../gate/reasons";
 import { adoptAndFollow, completed, initialState, progressOf, recordAfter, RemovalIncomplete, startAndFollow } from "./follow-task";
 import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./record";
 import { ownTransferRuns, parseStepInputs, portalFailure, type Props } from "../step/pulumi-props";
-import { accountLabel, accountProperty, accountRefOf, checkStep, crossEntryFailures, diffStep, lookAhead, type StepKind } from "../step/check-diff";
+import { accountLabel, accountProperty, accountRefOf, crossEntryFailures, lookAhead, stepMethods, type StepKind } from "../step/check-diff";
 
 function askOf(ctx: HostContext, inputs: UserRemovalInputs): RemovalAsk {
   return {
@@ -256,14 +256,7 @@ function parseInputs(props: Props): UserRemovalInputs {
 
 const STEP: StepKind<UserRemovalInputs, UserRemovalState> = { schema: userRemovalInputsSchema, passedAlong: ["ownTransfer"], parseState, checkNew, diffSameAccount };
 
-const REMOVAL: KindMethods = {
-  check: (ctx, olds, news) => checkStep(STEP, ctx, olds, news),
-  diff: (ctx, _id, olds, news) => diffStep(STEP, ctx, olds, news),
-  create: createIn,
-  read: readIn,
-  update: updateIn,
-  delete: remove,
-};
+const REMOVAL = stepMethods(STEP, { create: createIn, read: readIn, update: updateIn, delete: remove });
 
 /** UserRemoval's (and DataTransfer's) provider methods, acting in one host's context. */
 export const removalMethods = (ctx: HostContext): ProviderMethods => providerMethods(REMOVAL, () => ctx);

@@ -73,6 +73,7 @@ export const userRemovalStateSchema = z.object({
   transferTo: z.string().optional(),
   transferToId: z.string().optional(),
   taskId: z.string(),
+  /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
   status: removalStatusSchema,
   /** An unfinished record: when DocSpace last showed its task, or its start was sent (section "A task DocSpace does not show"). */
   seenAt: z.string().optional(),

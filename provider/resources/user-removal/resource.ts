@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "../host/stored-provider";
 import { inProcessProvider } from "../host/in-process-provider";
-import { registeredProps, type FileCheck, type PulumiArgs } from "../step/pulumi-props";
+import { registeredProps, type PulumiArgs, type PulumiOutputs } from "../step/pulumi-props";
 import type { UserRemovalInputs, UserRemovalState } from "./record";
 
 /** For calls in this process; what each resource stores is the provider below. */
@@ -14,14 +14,8 @@ export const userRemovalProvider: pulumi.dynamic.ResourceProvider = inProcessPro
 /** What each resource stores in its state (`__provider`): see ../host/stored-provider.ts. */
 const stored = storedProvider("UserRemoval");
 
-/** UserRemoval's arguments: its inputs' schema (./record.ts), plus two the program passes. */
+/** UserRemoval's arguments: its inputs' schema (./record.ts), and the entry's own transfer. */
 export type UserRemovalArgs = PulumiArgs<UserRemovalInputs> & {
-  /**
-   * @internal Set by defineOffboarding, never by hand: its look at the whole file found this
-   * account (and successor) a moment ago and would start this step, so the check reads nothing
-   * again. The create still reads everything fresh. Its value is not stored.
-   */
-  fileCheck?: FileCheck;
   /**
    * The entry's own DataTransfer, which runs before this removal (the program passes it; so may a
    * hand-written program): while it is unfinished, a transfer running for the person may be that
@@ -31,25 +25,11 @@ export type UserRemovalArgs = PulumiArgs<UserRemovalInputs> & {
   afterTransfer?: DataTransfer;
 };
 
+/** The record's fields a UserRemoval object exposes as Outputs (typed from ./record.ts). */
+export interface UserRemoval extends PulumiOutputs<UserRemovalState, UserRemovalOutput> {}
+
 /** Removes one DocSpace account and its data. Irreversible once created. */
 export class UserRemoval extends pulumi.dynamic.Resource {
-  declare public readonly userId: pulumi.Output<UserRemovalState["userId"]>;
-  declare public readonly email: pulumi.Output<UserRemovalState["email"]>;
-  declare public readonly displayName: pulumi.Output<UserRemovalState["displayName"]>;
-  declare public readonly accountType: pulumi.Output<UserRemovalState["accountType"]>;
-  declare public readonly mode: pulumi.Output<UserRemovalState["mode"]>;
-  declare public readonly transferToId: pulumi.Output<UserRemovalState["transferToId"]>;
-  declare public readonly taskId: pulumi.Output<UserRemovalState["taskId"]>;
-  /** Unconfirmed: the start's answer was lost; the next `pulumi up` settles it from DocSpace's progress. */
-  declare public readonly status: pulumi.Output<UserRemovalState["status"]>;
-  declare public readonly percentage: pulumi.Output<UserRemovalState["percentage"]>;
-  declare public readonly error: pulumi.Output<UserRemovalState["error"]>;
-  declare public readonly startedAt: pulumi.Output<UserRemovalState["startedAt"]>;
-  declare public readonly completedAt: pulumi.Output<UserRemovalState["completedAt"]>;
-  declare public readonly reason: pulumi.Output<UserRemovalState["reason"]>;
-  /** For Completed: DocSpace's own answer that the profile no longer exists. */
-  declare public readonly evidence: pulumi.Output<UserRemovalState["evidence"]>;
-
   /**
    * `outputs`: which of the record's fields this object exposes as Outputs (default: all of them).
    * defineOffboarding asks only for those its stack outputs read, and for none on an entry whose
