@@ -6,9 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, REMOVAL_TYPE, ROOT, SELF_DELETE_TYPE, serializedProviders, startSimulator, USERS, writesTo, type Simulator , startHostFor, type Host } from "./helpers";
 
-const REMOVAL = REMOVAL_TYPE;
-const SELF_DELETE = SELF_DELETE_TYPE;
-
 let s: Simulator;
 let host: Host;
 let removalProvider: string;
@@ -38,14 +35,14 @@ describe("the serialized providers", () => {
 });
 
 describe("UserRemoval through the provider host", () => {
-  const urn = hostModule.urnFor(REMOVAL, "jane.doe@example.com");
+  const urn = hostModule.urnFor(REMOVAL_TYPE, "jane.doe@example.com");
   let outputs: Record<string, unknown>;
 
   it("Check validates, normalises and preflights", async () => {
     const ok = await host.check(urn, undefined, { email: " JANE.doe@example.com", __provider: removalProvider });
     expect(ok.failures).toEqual([]);
     expect(ok.inputs).toEqual({ email: "jane.doe@example.com", __provider: removalProvider });
-    const refused = await host.check(hostModule.urnFor(REMOVAL, "x"), undefined, { email: "olivia.owner@example.com", __provider: removalProvider });
+    const refused = await host.check(hostModule.urnFor(REMOVAL_TYPE, "x"), undefined, { email: "olivia.owner@example.com", __provider: removalProvider });
     expect(refused.failures[0]!.reason).toContain("portal owner");
     expect(writesTo(s)).toEqual([]);
   });
@@ -74,7 +71,7 @@ describe("UserRemoval through the provider host", () => {
 
   it("a failed removal comes back as a partially created resource carrying its provider", async () => {
     s.portal.failNext.set(USERS.mark, "Quota service unavailable");
-    const markUrn = hostModule.urnFor(REMOVAL, USERS.mark);
+    const markUrn = hostModule.urnFor(REMOVAL_TYPE, USERS.mark);
     const err = await host.create(markUrn, { userId: USERS.mark, __provider: removalProvider }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(hostModule.InitFailedError);
     const partial = err as InstanceType<typeof hostModule.InitFailedError>;
@@ -88,7 +85,7 @@ describe("UserRemoval through the provider host", () => {
 
 describe("SelfDeleteRequest through the provider host", () => {
   it("Check refuses the owner's key; Create sends once for another key", async () => {
-    const urn = hostModule.urnFor(SELF_DELETE, "me");
+    const urn = hostModule.urnFor(SELF_DELETE_TYPE, "me");
     const refused = await host.check(urn, undefined, { __provider: selfDeleteProvider });
     expect(refused.failures[0]!.reason).toContain("portal owner");
     const other = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });

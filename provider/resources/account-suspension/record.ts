@@ -2,6 +2,7 @@
  * AccountSuspension's inputs and stored state, as zod schemas; the types come from them.
  */
 import { z } from "zod";
+import { recordedAccountFields } from "../step/recorded-account";
 import { entryRules, namesOneAccount } from "../../entry-rules";
 import { parseStoredState } from "../step/pulumi-props";
 
@@ -26,10 +27,7 @@ export const suspensionInputsSchema = z
 export type SuspensionInputs = z.infer<typeof suspensionInputsSchema>;
 
 export const suspensionStateSchema = z.object({
-  userId: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  accountType: z.string(),
+  ...recordedAccountFields,
   /** As last seen: Disabled; Active (re-enabled outside this tool); Gone (DocSpace's proof: removed). */
   status: z.enum(["Disabled", "Active", "Gone"]),
   /** This stack disabled it (it was active when the stack first acted). For the audit trail: deleting the record never re-enables anyone. */

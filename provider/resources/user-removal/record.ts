@@ -2,6 +2,7 @@
  * UserRemoval's inputs and stored state (outputs), as zod schemas; the types come from them.
  */
 import { z } from "zod";
+import { recordedAccountFields } from "../step/recorded-account";
 import { DEFAULT_TIMEOUT_SECONDS, type Action, entryCombinationProblems, entryRules, namesOneAccount } from "../../entry-rules";
 import { parseStoredState } from "../step/pulumi-props";
 
@@ -61,10 +62,7 @@ export const removalStatusSchema = z.enum(["Running", "Completed", "Failed", "Ca
 export type RemovalStatus = z.infer<typeof removalStatusSchema>;
 
 export const userRemovalStateSchema = z.object({
-  userId: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  accountType: z.string(),
+  ...recordedAccountFields,
   /**
    * remove / transfer: the profile is removed; keep: a DataTransfer that keeps it; recorded: an
    * account found already gone and recorded on request (alreadyRemoved), nothing started.
