@@ -944,7 +944,6 @@ export class Portal {
     const admin = this.isDocSpaceAdmin(caller);
     const value = (q.filterValue ?? "").toLowerCase().trim();
     const terms = value === "" ? [] : q.filterSeparator ? value.split(q.filterSeparator).filter(Boolean) : value.split(/\s+/);
-    const matches = (u: SimUser, term: string): boolean => [u.firstName, u.lastName, u.email].some((f) => f.toLowerCase().includes(term));
     const inviter = q.inviterId?.toLowerCase();
     return [...this.users.values()].filter((u) => {
       if (u.removed) return false;
@@ -958,7 +957,10 @@ export class Portal {
       if (q.accountLoginType === 2 && (u.sso || u.ldap)) return false;
       if (q.employeeTypes && q.employeeTypes.length > 0 && !q.employeeTypes.includes(EMPLOYEE_TYPE_NUMBER[u.type])) return false;
       if (terms.length === 0) return true;
-      return q.filterSeparator ? terms.some((t) => matches(u, t)) : terms.every((t) => matches(u, t));
+      // Each field lower-cased once per user, not once per term: a look-up ORs many addresses.
+      const fields = [u.firstName.toLowerCase(), u.lastName.toLowerCase(), u.email.toLowerCase()];
+      const matches = (term: string): boolean => fields[0]!.includes(term) || fields[1]!.includes(term) || fields[2]!.includes(term);
+      return q.filterSeparator ? terms.some(matches) : terms.every(matches);
     });
   }
 
