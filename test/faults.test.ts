@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, ROOT, startSimulator, usePortal, USERS, wait, type Simulator } from "./helpers";
+import { expectRemovedExactly, KEYS, lifecycle, pkg, removalsInHost, ROOT, startSimulator, usePortal, USERS, wait, type Simulator } from "./helpers";
 
 const provider = pkg.userRemovalProvider;
 type Props = Record<string, unknown>;
@@ -18,18 +18,6 @@ afterEach(async () => {
   delete process.env.DOCSPACE_REQUEST_TIMEOUT_MS;
 });
 
-/** The simulator's record agrees: exactly these accounts removed, each by `tasksEach` task(s), no one else touched. */
-function assertRemovedExactly(sim: Simulator, ids: string[], tasksEach = 1): void {
-  for (const id of ids) {
-    expect(sim.portal.startedTasks.filter((t) => t.userId === id), `tasks for ${id}`).toHaveLength(tasksEach);
-    expect(sim.portal.liveUser(id), `${id} should be gone`).toBeUndefined();
-  }
-  const touched = new Set(sim.portal.statusChanges.flatMap((c) => c.userIds));
-  expect([...touched].filter((id) => !ids.includes(id))).toEqual([]);
-  const removed = [...sim.portal.users.values()].filter((u) => u.removed).map((u) => u.id);
-  expect(removed.sort()).toEqual([...ids].sort());
-  expect(sim.portal.startedTasks.filter((t) => !ids.includes(t.userId))).toEqual([]);
-}
 
 function assertTruthful(outs: Props, id: string): void {
   expect(outs).toMatchObject({ userId: id, status: "Completed", percentage: 100 });
@@ -44,7 +32,7 @@ async function removeDirectly(sim: Simulator, accounts: Array<{ inputs: Props; i
     return provider.create(checked.inputs);
   }));
   results.forEach((r, i) => assertTruthful(r.outs as Props, accounts[i]!.id));
-  assertRemovedExactly(sim, accounts.map((a) => a.id));
+  expectRemovedExactly(sim, accounts.map((a) => a.id));
 }
 
 const JANE = { inputs: { email: "jane.doe@example.com" }, id: USERS.jane };
@@ -97,7 +85,7 @@ describe("faults through the provider objects", () => {
     const { outs } = await provider.create({ email: "jane.doe@example.com" });
     assertTruthful(outs as Props, USERS.jane);
     await wait(1500); // let the slow start land: it must not start a second task
-    assertRemovedExactly(s, [USERS.jane]);
+    expectRemovedExactly(s, [USERS.jane]);
   });
 
   it("a task that vanishes (expiry) between two polls", async () => {
@@ -105,7 +93,7 @@ describe("faults through the provider objects", () => {
     usePortal(s.url, KEYS.owner, { DOCSPACE_POLL_MIN_MS: "600", DOCSPACE_POLL_MAX_MS: "600" });
     const { outs } = await provider.create({ email: "nora.north@example.com" });
     assertTruthful(outs as Props, USERS.nora);
-    assertRemovedExactly(s, [USERS.nora]);
+    expectRemovedExactly(s, [USERS.nora]);
   });
 });
 
@@ -127,7 +115,7 @@ describe("failures after the start was accepted", () => {
     usePortal(s.url, "sk-sim-owner-rotated-0001");
     const { outs } = await provider.update!(failure!.id!, failure!.properties!, { email: "jane.doe@example.com" });
     assertTruthful(outs as Props, USERS.jane);
-    assertRemovedExactly(s, [USERS.jane]);
+    expectRemovedExactly(s, [USERS.jane]);
   });
 
   it("a refused start after disabling says the account stays disabled", async () => {
@@ -150,12 +138,7 @@ describe("failures after the start was accepted", () => {
 });
 
 describe("faults through Pulumi's provider host", () => {
-  async function program(sim: Simulator, entries: Array<[string, Props]>) {
-    const declared = await lifecycle.declareResources(() => entries.map(([name, args]) => new pkg.UserRemoval(name, args)));
-    const host = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
-    await host.configure({ "docspace:url": sim.url, "docspace:apiKey": KEYS.owner });
-    return { resources: declared.resources, host };
-  }
+  const program = removalsInHost;
 
   it("a task that fails with status 4, then succeeds on the next up", async () => {
     s = await startSimulator();
@@ -196,7 +179,7 @@ describe("faults through Pulumi's provider host", () => {
       const resumed = await lifecycle.up(again.host, again.resources, state);
       expect(resumed.steps.map((x) => [x.kind, x.ok, x.error])).toEqual([["create", true, undefined]]);
       assertTruthful(state.get(resources[0]!.urn)!.outputs, USERS.jane);
-      assertRemovedExactly(s, [USERS.jane]);
+      expectRemovedExactly(s, [USERS.jane]);
       expect(s.requests("POST people/remove/start")).toHaveLength(1);
     } finally {
       await again.host.stop();
@@ -228,7 +211,7 @@ describe("faults through Pulumi's provider host", () => {
       const recorded = await lifecycle.up(flagged.host, flagged.resources, state);
       expect(recorded.steps.map((x) => [x.kind, x.ok])).toEqual([["create", true]]);
       expect(state.get(resources[0]!.urn)!.outputs).toMatchObject({ status: "Completed", mode: "recorded", evidence: expect.stringContaining("404") });
-      assertRemovedExactly(s, [USERS.jane]);
+      expectRemovedExactly(s, [USERS.jane]);
     } finally {
       await flagged.host.stop();
     }
@@ -263,7 +246,7 @@ describe("faults through Pulumi's provider host", () => {
       const outcome = await run;
       expect(outcome.steps.map((x) => x.ok)).toEqual([true, true]);
       for (const e of state.values()) expect(e.outputs.status).toBe("Completed");
-      assertRemovedExactly(s, [USERS.jane, USERS.john]);
+      expectRemovedExactly(s, [USERS.jane, USERS.john]);
     } finally {
       await host.stop();
     }

@@ -198,6 +198,36 @@ export async function startHostFor(sim: Simulator, key: string, config: Record<s
   return h;
 }
 
+/** The simulator's record agrees: exactly these accounts removed, each by `tasksEach` task(s), no one else touched. */
+export function expectRemovedExactly(sim: Simulator, ids: string[], tasksEach = 1): void {
+  for (const id of ids) {
+    if (sim.portal.startedTasks.filter((t) => t.userId === id).length !== tasksEach) throw new Error(`${id}: ${sim.portal.startedTasks.filter((t) => t.userId === id).length} tasks, expected ${tasksEach}`);
+    if (sim.portal.liveUser(id) !== undefined) throw new Error(`${id} should be gone`);
+  }
+  const touched = [...new Set(sim.portal.statusChanges.flatMap((c) => c.userIds))].filter((id) => !ids.includes(id));
+  if (touched.length > 0) throw new Error(`status changed for accounts not listed: ${touched.join(", ")}`);
+  const removed = [...sim.portal.users.values()].filter((u) => u.removed).map((u) => u.id).sort();
+  if (JSON.stringify(removed) !== JSON.stringify([...ids].sort())) throw new Error(`removed ${removed.join(", ")}; expected ${[...ids].sort().join(", ")}`);
+  const others = sim.portal.startedTasks.filter((t) => !ids.includes(t.userId));
+  if (others.length > 0) throw new Error(`tasks started for accounts not listed: ${others.map((t) => t.userId).join(", ")}`);
+}
+
+/** UserRemovals for `entries`, declared as a program would, and a provider host configured for `sim` with the owner's key. */
+export async function removalsInHost(sim: Simulator, entries: Array<[string, Record<string, unknown>]>): Promise<{ resources: Awaited<ReturnType<typeof lifecycle.declareResources>>["resources"]; host: Host }> {
+  const declared = await lifecycle.declareResources(() => entries.map(([name, args]) => new pkg.UserRemoval(name, args)));
+  return { resources: declared.resources, host: await startHostFor(sim, KEYS.owner) };
+}
+
+/** A create that must fail: its error, as the host would see it (a partial record carries id and properties). */
+export async function createFailure<E extends Error = Error & { id: string; properties: Record<string, unknown>; reasons: string[] }>(provider: { create(inputs: Record<string, unknown>): Promise<unknown> }, inputs: Record<string, unknown>): Promise<E> {
+  try {
+    await provider.create(inputs);
+  } catch (e) {
+    return e as E;
+  }
+  throw new Error("expected create to fail");
+}
+
 /** The end of an e2e file: its stack removed, its folder deleted, its simulator stopped. */
 export async function dropCliStack(stack: string, env: NodeJS.ProcessEnv, dir: string, sim: Simulator | undefined): Promise<void> {
   await runCommand("pulumi", ["stack", "rm", "--yes", "--force", "--cwd", ROOT, "--stack", stack, "--non-interactive"], { env });

@@ -7,7 +7,7 @@
  * `npm test` says it skipped it and how to run it: `npm run test:load`.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { HOST_ENV, hostModule, KEYS, lifecycle, pkg, ROOT, startSimulator, type Simulator } from "./helpers";
+import { expectRemovedExactly, KEYS, lifecycle, removalsInHost, startSimulator, type Simulator } from "./helpers";
 
 type Props = Record<string, unknown>;
 
@@ -19,28 +19,11 @@ if (!enabled) {
   );
 }
 
-/** The simulator's record agrees: exactly these accounts removed, each by `tasksEach` task(s), no one else touched (as in faults.test.ts). */
-function assertRemovedExactly(sim: Simulator, ids: string[], tasksEach = 1): void {
-  for (const id of ids) {
-    expect(sim.portal.startedTasks.filter((t) => t.userId === id), `tasks for ${id}`).toHaveLength(tasksEach);
-    expect(sim.portal.liveUser(id), `${id} should be gone`).toBeUndefined();
-  }
-  const touched = new Set(sim.portal.statusChanges.flatMap((c) => c.userIds));
-  expect([...touched].filter((id) => !ids.includes(id))).toEqual([]);
-  const removed = [...sim.portal.users.values()].filter((u) => u.removed).map((u) => u.id);
-  expect(removed.sort()).toEqual([...ids].sort());
-  expect(sim.portal.startedTasks.filter((t) => !ids.includes(t.userId))).toEqual([]);
-}
 
 let s: Simulator | undefined;
 
 describe.skipIf(!enabled)("load through Pulumi's provider host, under DocSpace's default limits", () => {
-  async function program(sim: Simulator, entries: Array<[string, Props]>) {
-    const declared = await lifecycle.declareResources(() => entries.map(([name, args]) => new pkg.UserRemoval(name, args)));
-    const host = await hostModule.ProviderHost.start({ cwd: ROOT, env: HOST_ENV });
-    await host.configure({ "docspace:url": sim.url, "docspace:apiKey": KEYS.owner });
-    return { resources: declared.resources, host };
-  }
+  const program = removalsInHost;
 
   afterEach(async () => {
     await s?.stop();
@@ -66,7 +49,7 @@ describe.skipIf(!enabled)("load through Pulumi's provider host, under DocSpace's
       expect(outcome.refused).toEqual([]);
       expect(outcome.steps.filter((x) => !x.ok).map((x) => x.error)).toEqual([]);
       expect([...state.values()].every((e) => e.outputs.status === "Completed")).toBe(true);
-      assertRemovedExactly(s, ids);
+      expectRemovedExactly(s, ids);
       expect(s.maxWritesInFlight).toBeLessThanOrEqual(15);
       expect(s.log.filter((r) => r.status === 429)).toHaveLength(0);
       const tasks = s.portal.startedTasks;

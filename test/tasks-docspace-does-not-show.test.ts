@@ -6,7 +6,7 @@
  * the simulator's own record of every task it queued.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KEYS, pkg, startSimulator, usePortal, USERS, type Simulator } from "./helpers";
+import { createFailure, KEYS, pkg, startSimulator, usePortal, USERS, type Simulator } from "./helpers";
 
 const provider = pkg.userRemovalProvider;
 type Props = Record<string, unknown>;
@@ -16,14 +16,7 @@ interface PartialFailure extends Error {
   properties: Props;
 }
 
-async function createFails(inputs: Props): Promise<PartialFailure> {
-  try {
-    await provider.create(inputs);
-  } catch (e) {
-    return e as PartialFailure;
-  }
-  throw new Error("expected create to stop before the proof");
-}
+const createFails = (inputs: Props): Promise<PartialFailure> => createFailure<PartialFailure>(provider, inputs);
 
 let s: Simulator;
 

@@ -3,7 +3,7 @@
  * simulator over real HTTP. Every rule of the resource issue has a test here.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KEYS, pkg, removalImpl, startSimulator, usePortal, USERS, wait, writesTo, type Simulator } from "./helpers";
+import { createFailure, KEYS, pkg, removalImpl, startSimulator, usePortal, USERS, wait, writesTo, type Simulator } from "./helpers";
 
 const provider = pkg.userRemovalProvider;
 type Props = Record<string, unknown>;
@@ -27,14 +27,7 @@ interface PartialFailure extends Error {
   reasons: string[];
 }
 
-async function createFails(inputs: Props): Promise<PartialFailure> {
-  try {
-    await provider.create(inputs);
-  } catch (e) {
-    return e as PartialFailure;
-  }
-  throw new Error("expected create to fail");
-}
+const createFails = (inputs: Props): Promise<PartialFailure> => createFailure<PartialFailure>(provider, inputs);
 
 describe("check: validation", () => {
   it("normalises inputs: trims and lower-cases emails", async () => {
