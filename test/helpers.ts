@@ -26,13 +26,32 @@ const fromPackage = (subpath: string): unknown => nodeRequire(subpath === "." ? 
 /** Modules the package does not export (internals, simulator, tools): by file path from the build. */
 export const fromDist = (path: string): unknown => nodeRequire(join(ROOT, "dist", path));
 
-export const pkg = fromPackage(".") as typeof Package;
-export const removalImpl = fromPackage("dist/provider/resources/user-removal-impl.js") as typeof RemovalImpl;
-export const hostSettings = fromDist("provider/resources/host/settings.js") as typeof HostSettingsModule;
-export const sim = fromDist("simulator/server.js") as typeof SimulatorModule;
-export const hostModule = fromDist("tools/provider-host.js") as typeof HostModule;
-export const lifecycle = fromDist("tools/lifecycle.js") as typeof LifecycleModule;
-export const program = fromDist("provider/program/offboarding-program.js") as typeof ProgramModule;
+/**
+ * A module loaded on first use: loading @pulumi/pulumi costs most of a second of CPU, and many test
+ * files (and every skipped e2e file) never touch it.
+ */
+function onFirstUse<T extends object>(load: () => unknown): T {
+  let loaded: T | undefined;
+  const target = (): T => (loaded ??= load() as T);
+  return new Proxy({} as T, {
+    get: (_t, p) => Reflect.get(target(), p),
+    has: (_t, p) => Reflect.has(target(), p),
+    set: (_t, p, v) => Reflect.set(target(), p, v),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_t, p) => {
+      const d = Reflect.getOwnPropertyDescriptor(target(), p);
+      return d ? { ...d, configurable: true } : undefined;
+    },
+  });
+}
+
+export const pkg = onFirstUse<typeof Package>(() => fromPackage("."));
+export const removalImpl = onFirstUse<typeof RemovalImpl>(() => fromPackage("dist/provider/resources/user-removal-impl.js"));
+export const hostSettings = onFirstUse<typeof HostSettingsModule>(() => fromDist("provider/resources/host/settings.js"));
+export const sim = onFirstUse<typeof SimulatorModule>(() => fromDist("simulator/server.js"));
+export const hostModule = onFirstUse<typeof HostModule>(() => fromDist("tools/provider-host.js"));
+export const lifecycle = onFirstUse<typeof LifecycleModule>(() => fromDist("tools/lifecycle.js"));
+export const program = onFirstUse<typeof ProgramModule>(() => fromDist("provider/program/offboarding-program.js"));
 
 export const KEYS = {
   owner: "sk-sim-owner-3f7a9c1e5b2d4860",
