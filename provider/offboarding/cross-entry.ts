@@ -56,3 +56,8 @@ export function crossEntryProblems(entries: readonly EntryAccounts[]): CrossEntr
   });
   return problems;
 }
+
+/** The per-run guard against a mass removal (a typo, a bad merge): more removals would newly start than `limit` allows. */
+export function exceedsRunLimit(newRemovals: number, limit: number): boolean {
+  return newRemovals > limit;
+}

@@ -54,9 +54,11 @@ export const offboardingFileSchema = z
     removals: z.array(removalEntrySchema).max(MAX_ENTRIES, `may list at most ${MAX_ENTRIES} accounts`).describe("The accounts to offboard."),
   })
   .superRefine((file, ctx) => {
+    // The successor rules with the file's default successor, which an entry alone cannot see.
     file.removals.forEach((e, i) => {
-      if (e.action === "transfer" && e.transferTo === undefined && file.defaults?.transferTo === undefined) {
-        ctx.addIssue({ code: "custom", path: ["removals", i, "action"], message: "action transfer needs transferTo: the active room admin or DocSpace admin who receives the data" });
+      const transferTo = e.transferTo ?? file.defaults?.transferTo;
+      for (const p of entryCombinationProblems({ ...e, ownTransferTo: e.transferTo, transferTo }).filter((p) => p.field === "action")) {
+        ctx.addIssue({ code: "custom", path: ["removals", i, "action"], message: p.message });
       }
     });
   })

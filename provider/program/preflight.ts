@@ -15,7 +15,7 @@ import { assess, type RemovalAsk, type Verdict } from "../resources/gate/assess"
 import type { OffboardingFile, Removal } from "../offboarding/parse";
 import { logicalName } from "./names";
 import { lookUpAll, refKey, type AccountRef } from "../docspace/account-reads";
-import { crossEntryProblems, type EntryAccounts } from "../offboarding/cross-entry";
+import { crossEntryProblems, exceedsRunLimit, type EntryAccounts } from "../offboarding/cross-entry";
 import { planEntry, type EntryPlan } from "../offboarding/plan";
 import { isDisabled } from "../docspace/schemas";
 import type { Action } from "../entry-rules";
@@ -120,7 +120,7 @@ async function look(file: OffboardingFile, settings: SettingsInput, limit: numbe
   }
   // The rules between entries (cross-entry.ts), by the accounts DocSpace resolved them to.
   for (const p of crossEntryProblems(acting.map((a) => a.accounts))) result.problems.push(`${where(acting[p.index]!.r)}: ${p.message}`);
-  if (result.newStarts > limit) {
+  if (exceedsRunLimit(result.newStarts, limit)) {
     result.problems.push(
       `${file.fileName}: ${result.newStarts} removals would start in this run, more than docspace:maxRemovalsPerRun (${limit}). Nothing was started. ` +
         `If so many are intended, raise it with \`pulumi config set docspace:maxRemovalsPerRun ${result.newStarts}\`, or apply the file in smaller steps.`,

@@ -15,6 +15,7 @@ import { confirmAlreadyGone, outcomeOf, taskKindOf } from "../gate/outcome";
 import { absentAtStart, goneAtStart, otherPortal, refusedStep } from "../gate/reasons";
 import { adoptAndFollow, completed, initialState, progressOf, recordAfter, RemovalIncomplete, startAndFollow } from "./follow-task";
 import { actionOfMode, DEFAULT_TIMEOUT_SECONDS, parseState, storedState, taskMayWait, userRemovalInputsSchema, type UserRemovalInputs, type UserRemovalState } from "./record";
+import { exceedsRunLimit } from "../../offboarding/cross-entry";
 import { ownTransferRuns, parseStepInputs, portalFailure, type Props } from "../step/pulumi-props";
 import { accountLabel, accountProperty, accountRefOf, crossEntryFailures, lookAhead, stepMethods, type StepKind } from "../step/check-diff";
 
@@ -52,7 +53,7 @@ function verbOf(inputs: UserRemovalInputs): string {
 function guardNewRemoval(ctx: HostContext, inputs: UserRemovalInputs, id: string): dynamic.CheckFailure | undefined {
   const limit = ctx.settings.maxRemovalsPerRun();
   const count = ctx.run.countNewRemoval(id);
-  if (count <= limit) return undefined;
+  if (!exceedsRunLimit(count, limit)) return undefined;
   return {
     property: accountProperty(inputs),
     reason:
