@@ -399,6 +399,18 @@ describe("pulumi-docspace audit", () => {
     expect((JSON.parse(json.stdout) as { rows: unknown[] }).rows).toHaveLength(5);
   });
 
+  it("says who did a step still in the stack: the key's account its record names (done_by), and nothing for a record that names none", async () => {
+    const p = project();
+    const e = fixture();
+    Object.assign(record(e, REMOVAL, "gone.gary@example.com").outputs!, { actorId: USERS.owner, actorEmail: "owner@example.com" });
+    const json = await cli(p.dir, ["audit", "--format", "json", "--state", p.state(e)]);
+    expect(json.code, json.out).toBe(0);
+    const rows = (JSON.parse(json.stdout) as { rows: Array<Record<string, unknown>> }).rows;
+    const actorOf = (entry: string): unknown => rows.find((r) => r.entry === entry)?.actor;
+    expect(actorOf("gone.gary@example.com")).toBe(`owner@example.com ${USERS.owner}`);
+    expect(actorOf("guest.gail@example.com")).toBeNull(); // the JSON says "nobody recorded", not an empty name
+  });
+
   it("escapes CSV and markdown: quotes, commas, line breaks, formulas, pipes and HTML in portal or file text", () => {
     expect(history.csvField('left, "HR-1"\nsecond line')).toBe('"left, ""HR-1""\nsecond line"');
     expect(history.csvField("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
