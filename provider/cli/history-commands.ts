@@ -83,10 +83,8 @@ export interface HistoryIO {
   now?: () => Date;
 }
 
-type Args = ParsedOptions;
-
 /** The options of archive or audit: neither talks to DocSpace. */
-function parseArgs(command: string, argv: readonly string[], values: readonly string[], flags: readonly string[]): Args {
+function parseArgs(command: string, argv: readonly string[], values: readonly string[], flags: readonly string[]): ParsedOptions {
   return parseOptions(argv, { command, values, flags, keyAdvice: `${command} never talks to DocSpace and needs no key.` });
 }
 
@@ -115,7 +113,7 @@ export async function runHistory(argv: readonly string[], io: HistoryIO): Promis
 const at = (io: HistoryIO, p: string): string => (isAbsolute(p) ? p : resolve(io.cwd, p));
 
 /** The stack's records: from --state, or `pulumi stack export`. */
-async function stackRecords(args: Args, io: HistoryIO): Promise<{ exported: StackExport; source: string }> {
+async function stackRecords(args: ParsedOptions, io: HistoryIO): Promise<{ exported: StackExport; source: string }> {
   const state = args.values.get("--state");
   if (state !== undefined) return { exported: readExportFile(at(io, state), boundText(state, 200)), source: `--state ${boundText(state, 200)}` };
   const stack = args.values.get("--stack");

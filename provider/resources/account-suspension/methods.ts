@@ -12,12 +12,12 @@ import { boundText, DocSpaceError, isDocSpaceError, refusedBeforeActing } from "
 import { employeeType, isActive, isDisabled, type Employee } from "../../docspace/schemas";
 import { describeAccount, disable, lookUp, nameOf } from "../../docspace/account-reads";
 import { hostContext, providerMethods, type HostContext, type ProviderMethods } from "../host/context";
-import { assess, type RemovalAsk, type Verdict } from "../gate/assess";
+import { assess, type RemovalAsk } from "../gate/assess";
 import { proveGone } from "../gate/outcome";
-import { noAccount, otherPortal, refusedStep } from "../gate/reasons";
+import { otherPortal, refusedStep } from "../gate/reasons";
 import { parseStepInputs, withoutUndefined, type Props } from "../step/pulumi-props";
 import { parseSuspensionState, suspensionInputsSchema, type SuspensionInputs, type SuspensionState } from "./record";
-import { accountLabel, accountRefOf, crossEntryFailures, lookAhead, stepMethods, type StepKind } from "../step/check-diff";
+import { accountLabel, accountRefOf, crossEntryFailures, lookAhead, planOrFailures, stepMethods, type StepKind } from "../step/check-diff";
 
 /** A disable is one read and one write; it never needs a removal's long deadline. */
 const STEP_SECONDS = 120;
@@ -28,19 +28,6 @@ function askOf(inputs: SuspensionInputs): RemovalAsk {
 
 function parseInputs(props: Props): SuspensionInputs {
   return parseStepInputs(suspensionInputsSchema, props, "AccountSuspension");
-}
-
-/** The gate's verdict as a reason to refuse, or the account to disable. */
-function targetOf(verdict: Verdict, inputs: SuspensionInputs, origin: string): { target: Employee } | { reason: string } {
-  switch (verdict.kind) {
-    case "refuse":
-      return { reason: verdict.failures.map((f) => f.reason).join(" ") };
-    case "absent":
-    case "gone":
-      return { reason: noAccount(verdict, inputs, origin, true) };
-    default:
-      return { target: verdict.plan.target };
-  }
 }
 
 // ---- check ---------------------------------------------------------------------------------
@@ -56,9 +43,9 @@ async function checkNew(ctx: HostContext, inputs: SuspensionInputs, news: Props)
 /** Disables the account if it is not already; says whether this step did it. */
 async function suspend(client: DocSpaceClient, inputs: SuspensionInputs, previous: SuspensionState | undefined): Promise<SuspensionState> {
   const verdict = await assess(client, askOf(inputs), { kind: "start" });
-  const found = targetOf(verdict, inputs, client.origin);
-  if ("reason" in found) throw new DocSpaceError("precondition", refusedStep("disable", accountLabel(inputs), found.reason), { notSent: true });
-  const target = found.target;
+  const found = planOrFailures(verdict, inputs, client.origin, true);
+  if ("failures" in found) throw new DocSpaceError("precondition", refusedStep("disable", accountLabel(inputs), found.failures.map((f) => f.reason).join(" ")), { notSent: true });
+  const target = found.plan.target;
   let after = target;
   let disabledNow = false;
   if (!isDisabled(target)) {

@@ -9,7 +9,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import type { AccountRef } from "../../docspace/account-reads";
 import type { HostContext, KindMethods } from "../host/context";
-import { assess, type RemovalAsk, type Verdict } from "../gate/assess";
+import { assess, type Plan, type RemovalAsk, type Verdict } from "../gate/assess";
 import { noAccount } from "../gate/reasons";
 import { containsUnknown, fileCheckOf, inputFailures, isSameAccount, portalFailure, previousInputs, UNKNOWN, withoutProvider, withProviderOf, withoutUndefined, type Props } from "./pulumi-props";
 
@@ -96,13 +96,19 @@ export async function lookAhead(ctx: HostContext, ask: RemovalAsk, inputs: Names
   try {
     const client = ctx.settings.portalClient();
     const verdict = await assess(client, ask, { kind: "preview", previewOnly: ctx.settings.previewOnly(), entryTransfers: opts.entryTransfers });
-    return plannedOrFailures(verdict, inputs, client.origin, ask.action === "disable");
+    const found = planOrFailures(verdict, inputs, client.origin, ask.action === "disable");
+    return "failures" in found ? found : { planned: { starts: found.starts, account: found.plan.target.id, successor: found.plan.successor?.id } };
   } catch (e) {
     return { failures: [portalFailure(e, prop)] };
   }
 }
 
-function plannedOrFailures(verdict: Verdict, inputs: NamesAccount, origin: string, disabling: boolean): { planned: Planned } | { failures: dynamic.CheckFailure[] } {
+/**
+ * The gate's verdict on a step as what it would act on (the plan, and whether it would start
+ * something), or as the failures that refuse it. `disabling`: a suspension's words for an account
+ * DocSpace does not have.
+ */
+export function planOrFailures(verdict: Verdict, inputs: NamesAccount, origin: string, disabling: boolean): { plan: Plan; starts: boolean } | { failures: dynamic.CheckFailure[] } {
   switch (verdict.kind) {
     case "refuse":
       return { failures: verdict.failures };
@@ -110,13 +116,13 @@ function plannedOrFailures(verdict: Verdict, inputs: NamesAccount, origin: strin
     case "gone":
       return { failures: [{ property: accountProperty(inputs), reason: noAccount(verdict, inputs, origin, disabling) }] };
     default:
-      return { planned: { starts: verdict.kind === "start", account: verdict.plan.target.id, successor: verdict.plan.successor?.id } };
+      return { plan: verdict.plan, starts: verdict.kind === "start" };
   }
 }
 
 /** This run's cross-entry rules (offboarding/cross-entry.ts) for one entry's planned step. */
 export function crossEntryFailures(ctx: HostContext, inputs: NamesAccount, planned: Planned): dynamic.CheckFailure[] {
-  const problems = ctx.run.recordStep({ label: accountLabel(inputs), account: planned.account.toLowerCase(), successor: planned.successor });
+  const problems = ctx.run.recordStep({ label: accountLabel(inputs), account: planned.account, successor: planned.successor });
   return problems.map((reason) => ({ property: accountProperty(inputs), reason }));
 }
 

@@ -47,6 +47,11 @@ function verbOf(inputs: UserRemovalInputs): string {
   return inputs.keepProfile ? "transfer the data of" : "remove";
 }
 
+/** The gate's refusal of this entry's step, as the error create, update and preview throw: nothing was sent. */
+function refused(inputs: UserRemovalInputs, failures: readonly dynamic.CheckFailure[]): DocSpaceError {
+  return new DocSpaceError("precondition", refusedStep(verbOf(inputs), accountLabel(inputs), failures.map((f) => f.reason).join(" ")), { notSent: true });
+}
+
 // ---- check ---------------------------------------------------------------------------------
 
 /** The guard against a mass removal from a typo or a bad merge: counts only removals that would newly start. */
@@ -82,7 +87,7 @@ async function checkNew(ctx: HostContext, inputs: UserRemovalInputs, news: Props
   const failures = crossEntryFailures(ctx, inputs, look.planned);
   if (failures.length > 0 || !look.planned.starts || inputs.keepProfile) return failures;
   try {
-    const guard = guardNewRemoval(ctx, inputs, look.planned.account.toLowerCase());
+    const guard = guardNewRemoval(ctx, inputs, look.planned.account);
     return guard ? [guard] : [];
   } catch (e) {
     return [portalFailure(e, accountProperty(inputs))]; // a bad docspace:maxRemovalsPerRun: a failure naming the setting
@@ -161,7 +166,7 @@ async function carryOut(ctx: HostContext, client: DocSpaceClient, inputs: UserRe
   const name = accountLabel(inputs);
   switch (verdict.kind) {
     case "refuse":
-      throw new DocSpaceError("precondition", refusedStep(verbOf(inputs), name, verdict.failures.map((f) => f.reason).join(" ")), { notSent: true });
+      throw refused(inputs, verdict.failures);
     case "absent":
       throw new DocSpaceError("not-found", absentAtStart(name, verdict.reason), { notSent: true });
     case "gone":
@@ -238,7 +243,7 @@ async function diffSameAccount(ctx: HostContext, state: UserRemovalState, inputs
 async function refuseWhatResumeWouldRefuse(ctx: HostContext, state: UserRemovalState, inputs: UserRemovalInputs): Promise<void> {
   const verdict = await assess(ctx.settings.portalClient(), askOf(ctx, inputs), { kind: "preview-resume", previewOnly: ctx.settings.previewOnly(), stored: storedRecord(ctx, state, Date.now()) });
   if (verdict.kind === "refuse") {
-    throw new DocSpaceError("precondition", refusedStep(verbOf(inputs), accountLabel(inputs), verdict.failures.map((f) => f.reason).join(" ")), { notSent: true });
+    throw refused(inputs, verdict.failures);
   }
 }
 
