@@ -4,10 +4,10 @@
  * serialize differently: vitest inlines top-level npm imports, which then crash in the host.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import type * as Package from "../provider";
 import type * as RemovalImpl from "../provider/resources/user-removal/methods";
 import type * as HostSettingsModule from "../provider/resources/host/settings";
@@ -220,7 +220,8 @@ export async function startHostFor(sim: Simulator, key: string, config: Record<s
 /** The simulator's record agrees: exactly these accounts removed, each by `tasksEach` task(s), no one else touched. */
 export function expectRemovedExactly(sim: Simulator, ids: string[], tasksEach = 1): void {
   for (const id of ids) {
-    if (sim.portal.startedTasks.filter((t) => t.userId === id).length !== tasksEach) throw new Error(`${id}: ${sim.portal.startedTasks.filter((t) => t.userId === id).length} tasks, expected ${tasksEach}`);
+    const tasks = sim.portal.startedTasks.filter((t) => t.userId === id).length;
+    if (tasks !== tasksEach) throw new Error(`${id}: ${tasks} tasks, expected ${tasksEach}`);
     if (sim.portal.liveUser(id) !== undefined) throw new Error(`${id} should be gone`);
   }
   const touched = [...new Set(sim.portal.statusChanges.flatMap((c) => c.userIds))].filter((id) => !ids.includes(id));
@@ -261,26 +262,14 @@ export function offboardingFileWith(body: string, prefix = "offboarding-"): stri
   return path;
 }
 
-/** A build output whose source still exists (`npm run build` never deletes outputs of removed sources). */
-function hasSource(distPath: string): boolean {
-  const p = relative(join(ROOT, "dist"), distPath);
-  if (p.endsWith(".json")) return existsSync(join(ROOT, p));
-  const base = p.replace(/(\.d\.ts|\.js\.map|\.js)$/, "");
-  return existsSync(join(ROOT, `${base}.ts`));
-}
-
 /**
  * The package folder as `npm pack` sees it after the `prepack` script's clean build: the
- * repository (without node_modules and .git) with the build `pretest` made, minus stale outputs
- * whose source is gone, copied to `dir`. Packing a copy leaves ROOT/dist alone while other test
- * files load it.
+ * repository (without node_modules and .git) with the build `pretest` made (which has removed any
+ * output whose source is gone: tools/prune-dist.mjs), copied to `dir`. Packing a copy leaves
+ * ROOT/dist alone while other test files load it.
  */
 export function stagePackage(dir: string): string {
-  const dist = join(ROOT, "dist");
-  const keep = (src: string): boolean => {
-    if (src.split(sep).includes("node_modules")) return false;
-    return !src.startsWith(dist + sep) || statSync(src).isDirectory() || hasSource(src);
-  };
+  const keep = (src: string): boolean => !src.split(sep).includes("node_modules");
   for (const name of readdirSync(ROOT)) {
     if (name === "node_modules" || name === ".git" || name === ".demo") continue;
     cpSync(join(ROOT, name), join(dir, name), { recursive: true, filter: keep });
